@@ -1,0 +1,59 @@
+# The project's front door. On a fresh clone with only python3: `make test` or `make demo`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?=
+
+.PHONY: help setup test test-fast lint format lab demo run fetch status bench bench-run clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sdg17)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the pinned dependencies
+
+test: $(STAMP)  ## run the whole test suite (offline; notebooks included)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the tests without notebook executions
+	$(BIN)/python -m pytest -m "not notebook"
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## apply ruff formatting
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lab: $(STAMP)  ## open JupyterLab with the helpers importable
+	$(BIN)/jupyter lab --notebook-dir=.
+
+demo: $(STAMP)  ## the main job, offline: build demo data, run every notebook, print the report path
+	$(BIN)/sdg17 demo
+	$(BIN)/sdg17 run --data demo $(if $(JOBS),--jobs $(JOBS))
+
+run: $(STAMP)  ## live World Bank and OECD data: fetch, then run every notebook
+	$(BIN)/sdg17 run --data live $(if $(JOBS),--jobs $(JOBS))
+
+fetch: $(STAMP)  ## fetch what is missing or stale
+	$(BIN)/sdg17 fetch
+
+status: $(STAMP)  ## what the data store holds
+	$(BIN)/sdg17 status --all
+
+bench: $(STAMP)  ## fetch benchmark against the stand-in APIs (50 ms per request)
+	$(BIN)/python bench/bench_fetch.py
+
+bench-run: $(STAMP)  ## notebook-run benchmark (jobs 1 vs 2, floor, rerun)
+	$(BIN)/python bench/bench_run.py
+
+clean:  ## remove the virtualenv and rebuildable outputs (raw data is kept)
+	rm -rf $(VENV) data/processed/*.parquet outputs/runs outputs/index.html outputs/latest
