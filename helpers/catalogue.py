@@ -1,0 +1,180 @@
+"""The series catalogue (``helpers/catalogue.yaml``), loaded and checked.
+
+Example:
+    >>> from helpers import catalogue
+    >>> catalogue.get("IT.NET.USER.ZS").sdg
+    '17.8.1'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from helpers.errors import CatalogueError
+from helpers.paths import CATALOGUE_FILE
+
+SOURCES = ("worldbank", "oecd")
+UNIT_KINDS = ("percent", "percent_open", "usd", "usd_millions", "count", "per_100", "index")
+_REQUIRED = ("id", "source", "title", "unit", "unit_kind", "sdg", "sdg_relation", "topic")
+_SDG = re.compile(r"^17\.\d{1,2}\.\d$")
+
+
+@dataclass(frozen=True)
+class Dataflow:
+    """An OECD SDMX dataflow the catalogue draws from."""
+
+    name: str
+    agency: str
+    flow: str
+    dimensions: tuple[str, ...]
+    economy_dimension: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """One catalogue entry. ``query`` is empty for World Bank series."""
+
+    id: str
+    source: str
+    title: str
+    unit: str
+    unit_kind: str
+    sdg: str
+    sdg_relation: str
+    topic: str
+    citation: str
+    licence: str
+    code: str = ""
+    dataflow: str = ""
+    query: dict[str, str] = field(default_factory=dict)
+    price_basis: str = ""
+
+    @property
+    def is_percent(self) -> bool:
+        """True for shares bounded to 0-100 by definition."""
+        return self.unit_kind == "percent"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    sources: dict[str, dict]
+    dataflows: dict[str, Dataflow]
+    series: tuple[Series, ...]
+
+    def ids(self, source: str | None = None) -> list[str]:
+        return [s.id for s in self.series if source is None or s.source == source]
+
+
+def _parse(raw: dict, path: Path) -> Catalogue:
+    if not isinstance(raw, dict) or not {"sources", "series"} <= raw.keys():
+        raise CatalogueError(f"{path}: expected top-level keys 'sources' and 'series'")
+    sources = raw["sources"]
+    dataflows = {
+        name: Dataflow(
+            name=name,
+            agency=spec["agency"],
+            flow=spec["flow"],
+            dimensions=tuple(spec["dimensions"]),
+            economy_dimension=spec["economy_dimension"],
+            title=spec.get("title", ""),
+        )
+        for name, spec in (raw.get("dataflows") or {}).items()
+    }
+    series: list[Series] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw["series"]):
+        missing = [k for k in _REQUIRED if not entry.get(k)]
+        where = f"{path}: series #{i + 1} ({entry.get('id', '?')})"
+        if missing:
+            raise CatalogueError(f"{where} lacks {', '.join(missing)}")
+        if entry["id"] in seen:
+            raise CatalogueError(f"{where}: duplicate id")
+        seen.add(entry["id"])
+        if entry["source"] not in SOURCES or entry["source"] not in sources:
+            raise CatalogueError(f"{where}: unknown source {entry['source']!r}")
+        if entry["unit_kind"] not in UNIT_KINDS:
+            raise CatalogueError(f"{where}: unit_kind must be one of {', '.join(UNIT_KINDS)}")
+        if not _SDG.match(str(entry["sdg"])):
+            raise CatalogueError(
+                f"{where}: sdg {entry['sdg']!r} is not an SDG 17 indicator (17.x.x)"
+            )
+        if entry["source"] == "worldbank" and not entry.get("code"):
+            raise CatalogueError(f"{where}: a World Bank series needs 'code'")
+        query = {k: str(v) for k, v in (entry.get("query") or {}).items()}
+        if entry["source"] == "oecd":
+            flow = dataflows.get(entry.get("dataflow", ""))
+            if flow is None:
+                raise CatalogueError(f"{where}: unknown dataflow {entry.get('dataflow')!r}")
+            unknown = set(query) - set(flow.dimensions)
+            if unknown:
+                raise CatalogueError(f"{where}: query names unknown dimensions {sorted(unknown)}")
+            if flow.economy_dimension in query:
+                raise CatalogueError(f"{where}: query must not fix {flow.economy_dimension}")
+        src = sources[entry["source"]]
+        series.append(
+            Series(
+                id=entry["id"],
+                source=entry["source"],
+                title=entry["title"],
+                unit=entry["unit"],
+                unit_kind=entry["unit_kind"],
+                sdg=str(entry["sdg"]),
+                sdg_relation=entry["sdg_relation"],
+                topic=entry["topic"],
+                citation=entry.get("citation", src["citation"]),
+                licence=entry.get("licence", src["licence"]),
+                code=entry.get("code", ""),
+                dataflow=entry.get("dataflow", ""),
+                query=query,
+                price_basis=entry.get("price_basis", ""),
+            )
+        )
+    return Catalogue(sources=sources, dataflows=dataflows, series=tuple(series))
+
+
+def load(path: Path | None = None) -> Catalogue:
+    """Read and check a catalogue file (default: the project's)."""
+    path = Path(path or CATALOGUE_FILE)
+    if path == CATALOGUE_FILE:
+        return _default()
+    return _parse(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+
+
+@cache
+def _default() -> Catalogue:
+    return _parse(yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8")), CATALOGUE_FILE)
+
+
+def get(series_id: str) -> Series:
+    """The catalogue entry for ``series_id``; a CatalogueError names it if unknown."""
+    return resolve([series_id])[0]
+
+
+def resolve(series_ids: list[str] | None = None, cat: Catalogue | None = None) -> list[Series]:
+    """Catalogue entries for the given ids (all when None), in catalogue order.
+
+    Raises:
+        CatalogueError: naming every unknown id and how to list the valid ones.
+    """
+    cat = cat or load()
+    if not series_ids:
+        return list(cat.series)
+    by_id = {s.id: s for s in cat.series}
+    unknown = [s for s in series_ids if s not in by_id]
+    if unknown:
+        raise CatalogueError(
+            f"unknown series: {', '.join(unknown)}. "
+            f"Valid ids are listed in {CATALOGUE_FILE.name} (or run `sdg17 status --all`)."
+        )
+    wanted = set(series_ids)
+    return [s for s in cat.series if s.id in wanted]
+
+
+def dataflow(name: str) -> Dataflow:
+    return load().dataflows[name]

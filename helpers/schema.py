@@ -1,0 +1,118 @@
+"""The canonical tidy schema, defined once, and the check that enforces it.
+
+Every table the tidy layer writes has these columns, one row per economy, year and series::
+
+    economy        ISO3 / World Bank / OECD code ("KEN", "WLD", "DAC")
+    economy_name   the source's label
+    year           int
+    series         catalogue id
+    value          float
+    unit           catalogue unit (one per series)
+    source         "worldbank" | "oecd" | "demo"
+    vintage        the source's last-updated date or dataflow version, and retrieval date
+    snapshot_id    the raw snapshot the row was read from
+
+Economies and aggregates (regions, income groups, donor groups) share the schema but are
+kept in separate tables, so a sum over economies never double-counts a region.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers import catalogue
+from helpers.errors import SchemaError
+
+COLUMNS = [
+    "economy",
+    "economy_name",
+    "year",
+    "series",
+    "value",
+    "unit",
+    "source",
+    "vintage",
+    "snapshot_id",
+]
+KEY = ["economy", "year", "series"]
+MIN_YEAR, MAX_YEAR = 1960, 2100
+_SHOWN = 10
+
+_schema = pa.DataFrameSchema(
+    {
+        "economy": pa.Column(str, pa.Check.str_length(1, 16)),
+        "economy_name": pa.Column(str),
+        "year": pa.Column(int, pa.Check.in_range(MIN_YEAR, MAX_YEAR)),
+        "series": pa.Column(str),
+        "value": pa.Column(float, nullable=False),
+        "unit": pa.Column(str),
+        "source": pa.Column(str, pa.Check.isin(["worldbank", "oecd", "demo"])),
+        "vintage": pa.Column(str),
+        "snapshot_id": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+
+def empty() -> pd.DataFrame:
+    """A zero-row frame with the canonical columns and dtypes."""
+    return coerce(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+def coerce(frame: pd.DataFrame) -> pd.DataFrame:
+    """Order the columns and set dtypes (year int64, value float64, text as object)."""
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"tidy frame lacks columns {missing}")
+    out = frame[COLUMNS].copy()
+    out["year"] = out["year"].astype("int64")
+    out["value"] = out["value"].astype("float64")
+    for col in COLUMNS:
+        if col not in ("year", "value"):
+            out[col] = out[col].astype(object)
+    return out
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> str:
+    bad = frame.loc[mask, [*KEY, "value", "unit"]]
+    text = bad.head(_SHOWN).to_string(index=False)
+    more = f"\n... and {len(bad) - _SHOWN} more" if len(bad) > _SHOWN else ""
+    return f"{text}{more}"
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check a tidy frame and return it with canonical dtypes.
+
+    Rejects duplicate (economy, year, series) keys, years outside 1960-2100, missing values,
+    more than one unit per series, and percentages (unit_kind "percent") outside 0-100.
+
+    Raises:
+        SchemaError: naming the rule broken and the offending rows.
+    """
+    try:
+        frame = _schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.head(_SHOWN).to_string(index=False)
+        raise SchemaError(f"tidy table breaks the canonical schema:\n{cases}") from None
+
+    dup = frame.duplicated(KEY, keep=False)
+    if dup.any():
+        raise SchemaError(f"duplicate economy-year-series keys:\n{_rows(frame, dup)}")
+
+    units = frame.groupby("series")["unit"].nunique()
+    mixed = units[units > 1].index.tolist()
+    if mixed:
+        raise SchemaError(
+            f"series with more than one unit: {', '.join(mixed)}:\n"
+            f"{_rows(frame, frame['series'].isin(mixed))}"
+        )
+
+    known = {s.id: s for s in catalogue.load().series}
+    pct = [sid for sid in frame["series"].unique() if sid in known and known[sid].is_percent]
+    out_of_range = frame["series"].isin(pct) & ~frame["value"].between(0, 100)
+    if out_of_range.any():
+        raise SchemaError(f"percentages outside 0-100:\n{_rows(frame, out_of_range)}")
+    return coerce(frame)
