@@ -1,0 +1,612 @@
+"""Import files the analyst downloaded: World Bank bulk CSVs, their country metadata, OECD SDMX-CSV.
+
+Files are recognised by their content (the header row), not their name, checked in full, and
+stored unchanged as ``kind="import"`` snapshots, one per file. Either every file given is
+valid and imported, or nothing is written.
+
+Accepted formats:
+
+- ``wb-bulk-csv``: a World Bank bulk-download CSV (``API_<code>_DS2_*.csv``), header
+  ``Country Name,Country Code,Indicator Name,Indicator Code,<years>`` on line 1, or on line 5
+  after the preamble ``"Data Source",...`` / blank / ``"Last Updated Date","YYYY-MM-DD",`` /
+  blank. UTF-8 with or without BOM, LF or CRLF, with or without a trailing comma. The 2013
+  WDI per-indicator files have the same layout without the preamble.
+- ``wb-country-meta-csv``: the ``Metadata_Country_*.csv`` beside it (``Country Code, Region,
+  IncomeGroup, SpecialNotes, TableName``); aggregates have an empty Region.
+- ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by ``helpers.oecd``).
+
+Example:
+    >>> from helpers import importers
+    >>> snaps = importers.import_files([Path("API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv")])
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import logging
+import os
+import re
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import catalogue, schema
+from helpers.errors import FetchError, StoreError, UsageError
+from helpers.store import METADATA, FetchResult, Payload, Snapshot, Store, isoformat, sha256, utcnow
+
+log = logging.getLogger(__name__)
+
+KINDS = ("wb-bulk-csv", "wb-country-meta-csv", "sdmx-csv")
+ACCEPTED = (
+    "sdg17 imports World Bank bulk-download CSVs (API_<indicator>_DS2_*.csv: header "
+    "'Country Name,Country Code,Indicator Name,Indicator Code,<years>', with or without the "
+    "4-line preamble), World Bank country metadata CSVs (Metadata_Country_*.csv: Country Code, "
+    "Region, IncomeGroup, TableName) and OECD DAC1/DAC2A SDMX-CSV files (plain or .gz)"
+)
+WB_ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+META_REQUIRED = ("Country Code", "Region", "IncomeGroup")
+META_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
+
+_HEAD_BYTES = 64 * 1024
+_PREAMBLE_MAX = 8  # the WDI preamble is 4 records; allow a little slack, no more
+_MISSING = ("", "..")  # ".." is the World Bank's own missing-value marker (DataBank exports)
+_YEAR = re.compile(r"^\d{4}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STRUCTURE_VERSION = re.compile(r"\((\d+(?:\.\d+)*)\)\s*$")
+_GZIP, _ZIP = b"\x1f\x8b", b"PK\x03\x04"
+_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What :func:`detect` found in a file.
+
+    Attributes:
+        path: the file.
+        kind: one of KINDS.
+        indicators: World Bank indicator codes in the file (wb-bulk-csv), sorted.
+        last_updated: the preamble's "Last Updated Date" (wb-bulk-csv), if it has one.
+        dataflow: the catalogue dataflow name, "dac1" or "dac2a" (sdmx-csv).
+    """
+
+    path: Path
+    kind: str
+    indicators: tuple[str, ...] = ()
+    last_updated: str | None = None
+    dataflow: str | None = None
+
+
+@dataclass
+class _WbTable:
+    """A World Bank wide table as text: the id columns and one column per year."""
+
+    frame: pd.DataFrame
+    years: list[str]
+    last_updated: str | None
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    detected: Detected
+    result: FetchResult
+    sha: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sha = sha256(self.result.payloads[0].content)
+
+
+# -- reading and recognising ---------------------------------------------------------------
+def _fail(path: Path, reason: str) -> UsageError:
+    return UsageError(f"{path}: {reason}. {ACCEPTED}.")
+
+
+def _read(path: Path, limit: int | None = None) -> bytes:
+    if not path.exists():
+        raise _fail(path, "no such file")
+    if path.is_dir():
+        raise _fail(path, "is a directory; give the files inside it")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read() if limit is None else fh.read(limit)
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def _decode(data: bytes, *, partial: bool = False) -> tuple[str, str]:
+    """Text and encoding of a CSV: UTF-8 (BOM optional), else Windows-1252 as re-saved by Excel."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(data, final=not partial)
+        except UnicodeDecodeError:
+            continue
+        return text.removeprefix("\ufeff"), encoding
+    raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "neither UTF-8 nor Windows-1252 text")
+
+
+def _records(text: str) -> Iterator[list[str]]:
+    # newline="" keeps the line endings for csv, which handles LF, CRLF and quoted line breaks.
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def _cells(record: list[str]) -> list[str]:
+    return [c.strip() for c in record]
+
+
+def _is_wb_header(record: list[str]) -> bool:
+    cells = [c.casefold() for c in _cells(record[: len(WB_ID_COLUMNS)])]
+    return cells == [c.casefold() for c in WB_ID_COLUMNS]
+
+
+def _find_wb_header(records: list[list[str]]) -> tuple[int, str | None] | None:
+    """Index of the WB header record and the preamble's Last Updated Date; None if not WB bulk."""
+    last_updated = None
+    for i, record in enumerate(records[: _PREAMBLE_MAX + 1]):
+        if _is_wb_header(record):
+            return i, last_updated
+        filled = [c for c in _cells(record) if c]
+        if len(filled) > 2:  # a preamble record is blank or a "key","value" pair
+            return None
+        if len(filled) == 2 and filled[0].casefold() == "last updated date":
+            last_updated = filled[1]
+    return None
+
+
+def _head_records(text: str, n: int) -> list[list[str]]:
+    out = []
+    try:
+        for record in _records(text):
+            out.append(record)
+            if len(out) >= n:
+                break
+    except csv.Error:
+        pass  # the head may end inside a quoted field; what was read is enough to classify
+    return out
+
+
+def _classify(path: Path, head: bytes) -> Detected:
+    """Recognise a file from its first bytes; WB bulk files are then read in full."""
+    if not head:
+        raise _fail(path, "is empty")
+    if head.startswith(_ZIP):
+        raise _fail(
+            path,
+            "is a ZIP archive or Excel workbook; unzip a World Bank download and import "
+            "the CSV files inside",
+        )
+    if head.startswith(_GZIP) or b"\x00" in head:
+        flow = _sniff_oecd(head)
+        if flow:
+            return Detected(path=path, kind="sdmx-csv", dataflow=flow)
+        what = "gzip-compressed" if head.startswith(_GZIP) else "binary (it holds NUL bytes)"
+        raise _fail(path, f"is {what} and not OECD SDMX-CSV")
+    try:
+        text, _ = _decode(head, partial=len(head) == _HEAD_BYTES)
+    except UnicodeDecodeError:
+        raise _fail(path, "is not text (neither UTF-8 nor Windows-1252)") from None
+    records = _head_records(text, _PREAMBLE_MAX + 1)
+    if _find_wb_header(records) is not None:
+        table = _wb_table(_read(path), path)
+        codes = tuple(sorted(set(table.frame["Indicator Code"])))
+        return Detected(
+            path=path, kind="wb-bulk-csv", indicators=codes, last_updated=table.last_updated
+        )
+    header = set(_cells(records[0])) if records else set()
+    if set(META_REQUIRED) <= header:
+        return Detected(path=path, kind="wb-country-meta-csv")
+    flow = _sniff_oecd(head)
+    if flow:
+        return Detected(path=path, kind="sdmx-csv", dataflow=flow)
+    if {"INDICATOR_CODE", "SOURCE_NOTE"} <= header:
+        raise _fail(
+            path,
+            "is a World Bank indicator metadata file (Metadata_Indicator_*), "
+            "which sdg17 does not need; leave it out",
+        )
+    first = ",".join(_cells(records[0]))[:120] if records else ""
+    raise _fail(path, f"is not a recognised format (first line: {first!r})")
+
+
+def _sniff_oecd(head: bytes) -> str | None:
+    from helpers import oecd  # imported here: only OECD files need it
+
+    return oecd.sniff(head)
+
+
+def detect(path: Path) -> Detected:
+    """Recognise a file by its content.
+
+    Args:
+        path: the file (its name does not matter).
+
+    Returns:
+        What the file is, with its indicator codes and Last Updated Date (World Bank bulk
+        CSV) or its dataflow (OECD SDMX-CSV).
+
+    Raises:
+        UsageError: naming the file and the accepted formats, if it is missing, a directory,
+            unreadable, empty, binary or none of the accepted formats.
+    """
+    path = Path(path)
+    return _classify(path, _read(path, _HEAD_BYTES))
+
+
+# -- World Bank bulk CSV -------------------------------------------------------------------
+def _wb_table(data: bytes, name: Path | str) -> _WbTable:
+    """The wide table of a WB bulk CSV, as text, with its structure checked."""
+    try:
+        text, _ = _decode(data)
+        records = list(_records(text))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UsageError(f"{name}: unreadable World Bank CSV ({exc})") from None
+    found = _find_wb_header(records)
+    if found is None:
+        raise UsageError(f"{name}: no World Bank header 'Country Name,Country Code,...'")
+    at, last_updated = found
+    if last_updated is not None and not _DATE.match(last_updated):
+        raise UsageError(f"{name}: Last Updated Date {last_updated!r} is not YYYY-MM-DD")
+    header = _cells(records[at])
+    body = [r for r in records[at + 1 :] if any(c.strip() for c in r)]
+    if not body:
+        raise UsageError(f"{name}: a World Bank CSV header but no rows")
+    width = len(header)
+    for i, record in enumerate(body):
+        if len(record) < width or any(c.strip() for c in record[width:]):
+            raise UsageError(
+                f"{name}: row {i + 1} after the header has {len(record)} fields, the header "
+                f"{width}; the file looks truncated or corrupt"
+            )
+    frame = pd.DataFrame(
+        [[c.strip() for c in r[:width]] for r in body], columns=pd.Index(range(width))
+    )
+    years, keep = [], list(range(len(WB_ID_COLUMNS)))
+    for j in range(len(WB_ID_COLUMNS), width):
+        label = header[j]
+        if _YEAR.match(label):
+            years.append(label)
+            keep.append(j)
+        elif frame[j].ne("").any():
+            raise UsageError(f"{name}: unexpected column {label!r} (not a year) holds data")
+        # else: the empty column a trailing comma makes, or pandas' "Unnamed: N" after a re-save
+    if not years:
+        raise UsageError(f"{name}: a World Bank CSV header with no year columns")
+    if len(set(years)) != len(years):
+        raise UsageError(f"{name}: year columns repeat")
+    frame = frame[keep].set_axis(list(WB_ID_COLUMNS) + years, axis=1)
+    for col in ("Country Code", "Indicator Code"):
+        if frame[col].eq("").any():
+            raise UsageError(f"{name}: {frame[col].eq('').sum()} rows with an empty {col}")
+    dup = frame.duplicated(["Country Code", "Indicator Code"], keep=False)
+    if dup.any():
+        pairs = frame.loc[dup, ["Country Code", "Indicator Code"]].drop_duplicates()
+        shown = ", ".join(f"{e}/{s}" for e, s in pairs.head(_SHOWN).itertuples(index=False))
+        raise UsageError(f"{name}: economy/indicator rows repeat: {shown}")
+    return _WbTable(frame=frame, years=years, last_updated=last_updated)
+
+
+def _wb_long(table: _WbTable, name: Path | str) -> pd.DataFrame:
+    """Wide to long: economy, economy_name, series (WB code), year, value; empty cells dropped."""
+    long = table.frame.melt(
+        id_vars=list(WB_ID_COLUMNS), value_vars=table.years, var_name="year", value_name="text"
+    )
+    long = long[~long["text"].isin(_MISSING)]
+    value = pd.to_numeric(long["text"], errors="coerce")
+    bad = value.isna() | ~np.isfinite(value)
+    if bad.any():
+        shown = ", ".join(
+            f"{e} {y}: {t!r}"
+            for e, y, t in long.loc[bad, ["Country Code", "year", "text"]]
+            .head(_SHOWN)
+            .itertuples(index=False)
+        )
+        raise UsageError(f"{name}: {int(bad.sum())} values are not numbers ({shown})")
+    return pd.DataFrame(
+        {
+            "economy": long["Country Code"],
+            "economy_name": long["Country Name"],
+            "series": long["Indicator Code"],
+            "year": long["year"].astype("int64"),
+            "value": value.astype("float64"),
+        }
+    ).reset_index(drop=True)
+
+
+def _wb_series_ids(codes: list[str], name: Path | str) -> dict[str, str]:
+    """Catalogue id for each WB indicator code; a UsageError names codes the catalogue lacks."""
+    by_code = {s.code: s.id for s in catalogue.load().series if s.source == "worldbank"}
+    unknown = [c for c in codes if c not in by_code]
+    if unknown:
+        raise UsageError(
+            f"{name}: indicator {', '.join(unknown)} is not in the series catalogue, so sdg17 "
+            f"would not use it. Catalogue World Bank series: {', '.join(by_code.values())}. "
+            "Add it to helpers/catalogue.yaml first if a notebook needs it."
+        )
+    return {c: by_code[c] for c in codes}
+
+
+def parse_wb_bulk(snapshot: Snapshot) -> pd.DataFrame:
+    """The canonical tidy frame of a "wb-bulk-csv" snapshot (wide years to long rows).
+
+    Raises:
+        StoreError: if the snapshot holds another format.
+        UsageError: if a payload is not a valid World Bank bulk CSV.
+    """
+    _expect(snapshot, "wb-bulk-csv")
+    units = {s.id: s.unit for s in catalogue.load().series}
+    frames = []
+    for path in snapshot.files():
+        long = _wb_long(_wb_table(path.read_bytes(), path), path)
+        ids = _wb_series_ids(sorted(set(long["series"])), path)
+        frames.append(long.assign(series=long["series"].map(ids)))
+    tidy = pd.concat(frames, ignore_index=True)
+    tidy = tidy.assign(
+        unit=tidy["series"].map(units),
+        source="worldbank",
+        vintage=snapshot.vintage,
+        snapshot_id=snapshot.id,
+    )
+    tidy = tidy.sort_values(["series", "economy", "year"], kind="stable", ignore_index=True)
+    return schema.coerce(tidy)
+
+
+# -- World Bank country metadata -----------------------------------------------------------
+def _country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
+    try:
+        text, _ = _decode(data)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, ValueError) as exc:  # pandas' ParserError is a ValueError
+        raise UsageError(f"{name}: unreadable World Bank country metadata ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in (*META_REQUIRED, "TableName") if c not in frame.columns]
+    if missing:
+        raise UsageError(f"{name}: country metadata without column(s) {', '.join(missing)}")
+    frame = frame.apply(lambda col: col.str.strip())
+    if frame["Country Code"].eq("").any():
+        raise UsageError(f"{name}: rows with an empty Country Code")
+    dup = frame["Country Code"].duplicated()
+    if dup.any():
+        raise UsageError(
+            f"{name}: Country Code repeats: {', '.join(frame.loc[dup, 'Country Code'])}"
+        )
+    if frame.empty:
+        raise UsageError(f"{name}: country metadata with no rows")
+    return pd.DataFrame(
+        {
+            "economy": frame["Country Code"],
+            "economy_name": frame["TableName"],
+            "region": frame["Region"].where(frame["Region"] != "", None),
+            "income_group": frame["IncomeGroup"].where(frame["IncomeGroup"] != "", None),
+            "is_aggregate": frame["Region"].eq("").astype(bool),
+        }
+    )[META_COLUMNS]
+
+
+def parse_wb_country_meta(snapshot: Snapshot) -> pd.DataFrame:
+    """Economy reference from a "wb-country-meta-csv" snapshot.
+
+    Returns:
+        Columns ``economy, economy_name, region, income_group, is_aggregate``; aggregates are
+        the rows with an empty Region (their region and income group are None). The name is
+        the file's ``TableName``.
+    """
+    _expect(snapshot, "wb-country-meta-csv")
+    frames = [_country_meta(p.read_bytes(), p) for p in snapshot.files()]
+    return pd.concat(frames, ignore_index=True).drop_duplicates("economy", ignore_index=True)
+
+
+def _expect(snapshot: Snapshot, fmt: str) -> None:
+    if snapshot.format != fmt:
+        raise StoreError(f"snapshot {snapshot.id} holds {snapshot.format!r}, not {fmt!r}")
+
+
+# -- importing ------------------------------------------------------------------------------
+def _query(path: Path, years: pd.Series | None) -> dict:
+    has = years is not None and len(years) > 0
+    return {
+        "file": str(path),
+        "economies": "all",
+        "start_year": int(years.min()) if has else None,
+        "end_year": int(years.max()) if has else None,
+    }
+
+
+def _extra(path: Path, encoding: str) -> dict:
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return {"imported_from": str(path), "file_mtime": isoformat(mtime), "encoding": encoding}
+
+
+def _prepare_wb_bulk(path: Path, data: bytes, det: Detected) -> FetchResult:
+    long = _wb_long(_wb_table(data, path), path)
+    if long.empty:
+        raise UsageError(f"{path}: a World Bank CSV with no values")
+    ids = _wb_series_ids(sorted(set(long["series"])), path)
+    return FetchResult(
+        source="worldbank",
+        format="wb-bulk-csv",
+        series=sorted(set(ids.values())),
+        payloads=[Payload(name=path.name, content=data, rows=len(long))],
+        query=_query(path, long["year"]),
+        source_last_updated=det.last_updated,
+        extra=_extra(path, _decode(data)[1]),
+    )
+
+
+def _prepare_country_meta(path: Path, data: bytes) -> FetchResult:
+    meta = _country_meta(data, path)
+    return FetchResult(
+        source="worldbank",
+        format="wb-country-meta-csv",
+        series=[],
+        payloads=[Payload(name=path.name, content=data, rows=len(meta))],
+        query=_query(path, None),
+        extra=_extra(path, _decode(data)[1]),
+    )
+
+
+def _prepare_sdmx(path: Path, data: bytes, det: Detected) -> FetchResult:
+    from helpers import oecd  # imported here: only OECD files need it
+
+    flow = det.dataflow
+    try:
+        series = oecd.series_in(data, flow)  # reads every catalogue row: catches corrupt values
+    except FetchError as exc:
+        raise UsageError(f"{path}: {exc.reason}") from None
+    if not series:
+        ids = catalogue.load().ids("oecd")
+        raise UsageError(
+            f"{path}: an OECD {flow} SDMX-CSV file with none of the catalogue's series "
+            f"({', '.join(ids)}); check the measure, flow type, unit and price base it holds"
+        )
+    obs, structure_id = _sdmx_observations(data, path)
+    version = _STRUCTURE_VERSION.search(structure_id)
+    return FetchResult(
+        source="oecd",
+        format="sdmx-csv",
+        series=list(series),
+        payloads=[Payload(name=path.name, content=data, rows=len(obs))],
+        query=_query(path, obs) | {"dataflow": flow},
+        dataflow_version=version.group(1) if version else None,
+        extra=_extra(path, "gzip, utf-8" if data.startswith(_GZIP) else "utf-8")
+        | {"structure_id": structure_id},
+    )
+
+
+def _sdmx_observations(data: bytes, path: Path) -> tuple[pd.Series, str]:
+    """Years of the non-empty observations of an SDMX-CSV file, and its structure id."""
+    wanted = {"STRUCTURE_ID", "DATAFLOW", "TIME_PERIOD", "OBS_VALUE"}
+    try:
+        raw = gzip.decompress(data) if data.startswith(_GZIP) else data
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            usecols=lambda c: c in wanted,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
+    except (OSError, EOFError, zlib.error, ValueError) as exc:  # ValueError: parse and decode
+        raise UsageError(f"{path}: unreadable SDMX-CSV ({exc})") from None
+    frame = frame[~frame["OBS_VALUE"].str.strip().str.lower().isin(["", "nan"])]
+    years = pd.to_numeric(frame["TIME_PERIOD"].str.strip().str[:4], errors="coerce")
+    if years.isna().any():
+        shown = ", ".join(map(repr, frame.loc[years.isna(), "TIME_PERIOD"].head(_SHOWN)))
+        raise UsageError(f"{path}: TIME_PERIOD values that are not periods: {shown}")
+    id_col = next((c for c in ("STRUCTURE_ID", "DATAFLOW") if c in frame), None)
+    structure_id = str(frame[id_col].iloc[0]) if id_col and len(frame) else ""
+    return years.astype("int64"), structure_id
+
+
+def _prepare(path: Path) -> _Prepared:
+    """Recognise, read and fully parse one file; a UsageError names what is wrong with it."""
+    path = Path(os.path.abspath(path))  # absolute, but a symlink keeps the name it was given
+    det = detect(path)
+    if path.name == METADATA:
+        raise UsageError(f"{path}: the store keeps its own {METADATA}; rename the file")
+    data = _read(path)
+    if det.kind == "wb-bulk-csv":
+        result = _prepare_wb_bulk(path, data, det)
+    elif det.kind == "wb-country-meta-csv":
+        result = _prepare_country_meta(path, data)
+    else:
+        result = _prepare_sdmx(path, data, det)
+    return _Prepared(path=path, detected=det, result=result)
+
+
+def _already_stored(store: Store, prep: _Prepared) -> Snapshot | None:
+    for snap in store.snapshots(prep.result.source):
+        if snap.format == prep.result.format and any(
+            f["sha256"] == prep.sha for f in snap.meta["files"]
+        ):
+            return snap
+    return None
+
+
+def _after_newest(store: Store, result: FetchResult) -> None:
+    """Wait, if need be, so that the new snapshot sorts after the store's newest of its kind.
+
+    Snapshots are ordered by whole-second timestamps; a file imported in the same second as
+    an earlier snapshot of the same series (or, for country metadata, of the same format)
+    must still come out newer, so that it wins.
+    """
+    if result.series:
+        newest = [hist[0].retrieved_at for sid in result.series if (hist := store.history(sid))]
+    else:
+        newest = [
+            s.retrieved_at for s in store.snapshots(result.source) if s.format == result.format
+        ]
+    if newest and max(newest) == utcnow():
+        while utcnow() <= max(newest):
+            time.sleep(0.05)
+
+
+def import_files(paths: list[Path], store: Store | None = None) -> list[Snapshot]:
+    """Import files into the store, one snapshot per file, all or nothing.
+
+    Every file is recognised and parsed in full before anything is written; if any is bad,
+    a UsageError lists each bad file and the store is left untouched. A file whose exact
+    bytes the store already holds (same source and format) is not stored again: its existing
+    snapshot is returned and the log says so. Each new snapshot is newer than every snapshot
+    already holding its series, and when two files hold the same series the later one in
+    ``paths`` is the newer, so the last file imported wins.
+
+    Args:
+        paths: the files, in any of the accepted formats (see the module docstring).
+        store: where to write (default: the project's store).
+
+    Returns:
+        One snapshot per file, in the order given.
+
+    Raises:
+        UsageError: naming each file that is missing, unreadable, of no accepted format,
+            corrupt, or holding an indicator the catalogue lacks.
+    """
+    if not paths:
+        raise UsageError(f"no files given to import. {ACCEPTED}.")
+    store = store or Store()
+    prepared, errors = [], []
+    for path in paths:
+        try:
+            prepared.append(_prepare(Path(path)))
+        except UsageError as exc:
+            errors.append(str(exc))
+    if errors:
+        if len(errors) == 1:
+            raise UsageError(f"{errors[0]} Nothing was imported.")
+        listed = "\n".join(f"- {e}" for e in errors)
+        raise UsageError(f"{len(errors)} files cannot be imported; nothing was imported:\n{listed}")
+
+    sources = catalogue.load().sources
+    snapshots: list[Snapshot] = []
+    with store.lock():
+        store.clean_staging()
+        for prep in prepared:
+            existing = _already_stored(store, prep)
+            if existing is not None:
+                log.info(
+                    "%s is already in the store as snapshot %s (same sha256); not stored again",
+                    prep.path,
+                    existing.id,
+                )
+                snapshots.append(existing)
+                continue
+            _after_newest(store, prep.result)
+            src = sources[prep.result.source]
+            snap = store.write(
+                prep.result, kind="import", citation=src["citation"], licence=src["licence"]
+            )
+            log.info(
+                "imported %s as snapshot %s (%s)",
+                prep.path,
+                snap.id,
+                ", ".join(snap.series) or prep.result.format,
+            )
+            snapshots.append(snap)
+    return snapshots
