@@ -1,0 +1,124 @@
+"""Fetch benchmark against the stand-in World Bank and OECD APIs (50 ms per request).
+
+Prints, for the whole catalogue:
+  - requests and seconds for a cold ``sdg17 fetch`` (batched);
+  - requests and seconds for a naive loop of one request per series per economy;
+  - requests for a warm ``sdg17 fetch`` (should be 0).
+
+Run with ``make bench`` (or ``.venv/bin/python bench/bench_fetch.py [--latency 0.05]``).
+Nothing leaves 127.0.0.1; the store is a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from helpers import catalogue, oecd, worldbank  # noqa: E402
+from helpers.http import RateLimiter, RetryPolicy  # noqa: E402
+from tests.fakes.oecd_api import OecdStandIn, benchmark_frames  # noqa: E402
+from tests.fakes.wb_api import WorldBankStandIn, synthetic_dataset  # noqa: E402
+
+SDG17 = Path(sys.executable).with_name("sdg17")
+
+
+def _cli_fetch(env: dict[str, str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(SDG17), "fetch", "--quiet"], env=env, capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"sdg17 fetch failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return elapsed, proc.stdout.strip()
+
+
+def _naive(wb_econ: list[str], providers: list[str], recipients: list[str], state: Path) -> float:
+    """One request per series per economy, the way a simple loop over the APIs would do it."""
+    policy = RetryPolicy(attempts=1, timeout=30)
+    limiter = RateLimiter(state, 10**6, 3600)  # no client-side limit, to time the loop alone
+    start = time.perf_counter()
+    for s in catalogue.resolve(catalogue.load().ids("worldbank")):
+        for econ in wb_econ:
+            worldbank.fetch([s], [econ], None, None, policy)
+    for s in catalogue.resolve(catalogue.load().ids("oecd")):
+        economies = providers if s.dataflow == "dac1" else recipients
+        for econ in economies:
+            oecd.fetch([s], [econ], None, None, policy, limiter=limiter)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    args = parser.parse_args()
+    # The naive loop asks for economies with no data for some series; those answers are
+    # expected and counted, not worth a warning each.
+    logging.basicConfig(level=logging.ERROR)
+
+    frames = benchmark_frames()
+    wb_data = synthetic_dataset()
+    with (
+        WorldBankStandIn(wb_data, latency=args.latency) as wb,
+        OecdStandIn(frames, latency=args.latency) as oe,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        env = {
+            **os.environ,
+            "SDG17_DATA_DIR": str(Path(tmp) / "data"),
+            "SDG17_WB_API_URL": wb.url,
+            "SDG17_OECD_API_URL": oe.url,
+            "SDG17_OECD_RATE_LIMIT": "60/3600",
+        }
+        env.pop("SDG17_OFFLINE", None)
+
+        cold_s, cold_out = _cli_fetch(env)
+        cold_req = len(wb.requests) + len(oe.requests)
+
+        warm_s, warm_out = _cli_fetch(env)
+        warm_req = len(wb.requests) + len(oe.requests) - cold_req
+
+        wb_econ = sorted({econ for (_, econ, _) in wb_data.values})
+        providers = sorted(frames["dac1"]["DONOR"].unique())
+        recipients = sorted(frames["dac2a"]["RECIPIENT"].unique())
+        before = len(wb.requests) + len(oe.requests)
+        os.environ.update(
+            {
+                "SDG17_WB_API_URL": wb.url,
+                "SDG17_OECD_API_URL": oe.url,
+                "SDG17_OECD_DAC1_VERSION": "1.6",
+                "SDG17_OECD_DAC2A_VERSION": "1.6",
+                "SDG17_DATA_DIR": str(Path(tmp) / "naive"),
+            }
+        )
+        naive_s = _naive(wb_econ, providers, recipients, Path(tmp) / "rate.json")
+        naive_req = len(wb.requests) + len(oe.requests) - before
+
+    n_series = len(catalogue.load().series)
+    print(
+        f"stand-in latency: {args.latency * 1000:.0f} ms per request; catalogue: {n_series} "
+        f"series; World Bank economies: {len(wb_econ)}; DAC1 providers: {len(providers)}; "
+        f"DAC2A recipients: {len(recipients)}"
+    )
+    print(f"{'':28}{'requests':>10}{'seconds':>10}")
+    print(f"{'cold sdg17 fetch (batched)':28}{cold_req:>10}{cold_s:>10.2f}")
+    print(f"{'naive loop (series x econ)':28}{naive_req:>10}{naive_s:>10.2f}")
+    print(f"{'warm sdg17 fetch':28}{warm_req:>10}{warm_s:>10.2f}")
+    print(
+        f"speed-up cold vs naive: {naive_s / cold_s:.1f}x time, "
+        f"{naive_req / max(cold_req, 1):.0f}x fewer requests"
+    )
+    print(f"cold: {cold_out}\nwarm: {warm_out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""The ``sdg17`` command. Exit codes: 0 ok, 1 a fetch or run failed, 2 bad usage or input."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import __version__, catalogue
+from helpers.errors import Sdg17Error
+from helpers.store import Store
+
+log = logging.getLogger("sdg17")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 too; this keeps our wording
+        self.print_usage(sys.stderr)
+        self.exit(2, f"sdg17: error: {message}\n")
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+
+
+def _codes(values: list[str] | None) -> list[str] | None:
+    """Accept both ``--series A B`` and ``--series A,B``."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from helpers import fetch
+
+    report = fetch.run_fetch(
+        _codes(args.series),
+        _codes(args.economies),
+        args.start_year,
+        args.end_year,
+        offline=True if args.offline else None,
+        refresh=args.refresh,
+        max_age=None if args.max_age_days is None else pd.Timedelta(days=args.max_age_days),
+        progress=not args.quiet,
+    )
+    if report.offline:
+        print(
+            f"offline: the store holds all {len(report.fresh)} series asked for; no request made."
+        )
+        return 0
+    print(
+        f"{len(report.stored)} series stored, {len(report.fresh)} already fresh, "
+        f"{report.requests} requests."
+    )
+    for sid, reason in sorted(report.empty.items()):
+        print(f"note: {sid}: nothing for the economies asked for ({reason})")
+    if report.failures:
+        print(f"{len(report.failures)} series failed:", file=sys.stderr)
+        for sid, reason in sorted(report.failures.items()):
+            print(f"  {sid}: {reason}", file=sys.stderr)
+        if report.network_unreachable:
+            print(
+                "The network looks unreachable. Work offline with `make demo`, or import "
+                "files you downloaded with `sdg17 import PATH...`.",
+                file=sys.stderr,
+            )
+        return 1
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from helpers import importers, tidy
+
+    snaps = importers.import_files([Path(p) for p in args.paths])
+    for snap in snaps:
+        series = ", ".join(snap.series) or "economy metadata"
+        print(f"{snap.meta['query'].get('file', '')}: {series} -> {snap.path}")
+    tidy.build()
+    return 0
+
+
+def status_table(store: Store, show_all: bool = False) -> pd.DataFrame:
+    """One row per catalogue series: source, vintage, retrieved-at, coverage, staleness."""
+    from helpers import fetch, tidy
+
+    max_age = fetch.max_age_from_env()
+    latest = store.latest_by_series()
+    obs = pd.DataFrame()
+    if latest:
+        obs = pd.concat(
+            [
+                tidy.load(missing="ignore", store=store).assign(aggregate=False),
+                tidy.load(missing="ignore", aggregates=True, store=store).assign(aggregate=True),
+            ]
+        )
+    now = datetime.now(UTC)
+    rows = []
+    for s in catalogue.load().series:
+        snap = latest.get(s.id)
+        if snap is None:
+            if show_all:
+                rows.append({"series": s.id, "source": s.source, "vintage": "missing"})
+            continue
+        mine = obs[obs["series"] == s.id] if len(obs) else obs
+        countries = mine[~mine["aggregate"]] if len(mine) else mine
+        age = now - snap.retrieved_at
+        rows.append(
+            {
+                "series": s.id,
+                "source": f"{s.source} ({snap.meta['kind']})",
+                "vintage": snap.vintage,
+                "retrieved_at": snap.meta["retrieved_at"],
+                "economies": int(countries["economy"].nunique()) if len(mine) else 0,
+                "aggregates": int(mine.loc[mine["aggregate"], "economy"].nunique())
+                if len(mine)
+                else 0,
+                "years": f"{mine['year'].min()}-{mine['year'].max()}" if len(mine) else "",
+                "rows": len(mine),
+                "stale": "n/a"
+                if snap.meta["kind"] != "api"
+                else ("yes" if age > max_age else "no"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = Store()
+    table = status_table(store, show_all=args.all)
+    if args.json:
+        print(table.to_json(orient="records", indent=2))
+        return 0
+    print(f"store: {store.root}" + ("  [synthetic demo data]" if store.is_demo() else ""))
+    if table.empty:
+        print("The store is empty. Run `sdg17 fetch`, `sdg17 import PATH...` or `sdg17 demo`.")
+        return 0
+    with pd.option_context(
+        "display.max_rows", None, "display.width", 200, "display.max_colwidth", 48
+    ):
+        print(table.fillna("").to_string(index=False))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from helpers import demo, paths, tidy
+
+    root = Path(args.root) if args.root else paths.demo_data_dir()
+    snap = demo.write_demo_store(root)
+    tidy.build(Store(root))
+    print(f"{demo.DEMO_NOTICE} Stored at {snap.path}; use it with SDG17_DATA_DIR={root}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from helpers import tidy
+
+    for name, path in tidy.build().items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sdg17", description="SDG 17 data: fetch, import, inspect, run.")
+    parser.add_argument("--version", action="version", version=f"sdg17 {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("fetch", help="fetch missing or stale series from the World Bank and OECD")
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="make no request; fail naming any series the store lacks (also SDG17_OFFLINE=1)",
+    )
+    p.add_argument("--refresh", action="store_true", help="fetch even what is fresh")
+    p.add_argument("--series", nargs="+", metavar="ID", help="catalogue ids (default: all)")
+    p.add_argument("--economies", nargs="+", metavar="CODE", help="economy codes (default: all)")
+    p.add_argument("--start-year", type=_year)
+    p.add_argument("--end-year", type=_year)
+    p.add_argument(
+        "--max-age-days", type=float, help="freshness window (default 7, or SDG17_MAX_AGE_DAYS)"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("import", help="import World Bank bulk CSVs or OECD SDMX-CSV files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("status", help="what the store holds: vintage, coverage, staleness")
+    p.add_argument("--all", action="store_true", help="list missing catalogue series too")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("demo", help="build the synthetic demo store (offline, deterministic)")
+    p.add_argument("--root", help="where to build it (default data/demo or SDG17_DEMO_DIR)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("build", help="rebuild the processed tables from the raw snapshots")
+    p.set_defaults(func=cmd_build)
+
+    try:
+        from helpers import runner
+    except ImportError:  # the runner is optional for data-only installs
+        runner = None
+    if runner is not None:
+        runner.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except Sdg17Error as exc:
+        print(f"sdg17: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sdg17: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
