@@ -37,3 +37,46 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data is absent)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory) -> Path:
+    """A demo store built once per session (raw snapshot plus processed tables)."""
+    from helpers import demo, tidy
+
+    root = tmp_path_factory.mktemp("demo-store")
+    demo.write_demo_store(root)
+    tidy.build(Store(root))
+    return root
+
+
+# The real files a notebook test imports (relative to ../shared/data), when present.
+REAL_FILES = [
+    "worldbank/bulk_csv/API_BX.KLT.DINV.WD.GD.ZS_DS2_en_csv_v2_13.csv",
+    "worldbank/bulk_csv/API_IT.CEL.SETS.P2_DS2_en_csv_v2_4903391.csv",
+    "worldbank/bulk_csv/API_IT.NET.BBND.P2_DS2_en_csv_v2_43250.csv",
+    "worldbank/bulk_csv/API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv",
+    "worldbank/bulk_csv/API_TX.VAL.TECH.MF.ZS_DS2_en_csv_v2_4771883.csv",
+    "worldbank/bulk_csv/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv",
+    *[f"worldbank/wdi_2013_trade/TX.VAL.MRCH.R{i}.ZS_WDI.csv" for i in range(1, 7)],
+    "oecd/dac1_sdmx_csv/DAC1_2018_2020.sdmx.csv.gz",
+]
+
+
+@pytest.fixture(scope="session")
+def real_root(tmp_path_factory) -> Path:
+    """The real World Bank and OECD files imported into a store once per session.
+
+    Skipped when ../shared/data is absent. The files are read in place, never copied into
+    the repository.
+    """
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data is absent)")
+    from helpers import importers, tidy
+
+    root = tmp_path_factory.mktemp("real-store")
+    files = [SHARED_DATA / f for f in REAL_FILES if (SHARED_DATA / f).exists()]
+    store = Store(root)
+    importers.import_files(files, store)
+    tidy.build(store)
+    return root
