@@ -1,0 +1,1 @@
+"""Toy notebooks and shared helpers for the runner and site tests (no real data needed)."""
