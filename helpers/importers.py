@@ -13,7 +13,7 @@ Accepted formats:
   WDI per-indicator files have the same layout without the preamble.
 - ``wb-country-meta-csv``: the ``Metadata_Country_*.csv`` beside it (``Country Code, Region,
   IncomeGroup, SpecialNotes, TableName``); aggregates have an empty Region.
-- ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by ``helpers.oecd``).
+- ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by ``helpers.sdmx_csv``).
 
 Example:
     >>> from helpers import importers
@@ -217,9 +217,9 @@ def _classify(path: Path, head: bytes) -> Detected:
 
 
 def _sniff_oecd(head: bytes) -> str | None:
-    from helpers import oecd  # imported here: only OECD files need it
+    from helpers import sdmx_csv  # imported here: only OECD files need it
 
-    return oecd.sniff(head)
+    return sdmx_csv.sniff(head)
 
 
 def detect(path: Path) -> Detected:
@@ -453,11 +453,11 @@ def _prepare_country_meta(path: Path, data: bytes) -> FetchResult:
 
 
 def _prepare_sdmx(path: Path, data: bytes, det: Detected) -> FetchResult:
-    from helpers import oecd  # imported here: only OECD files need it
+    from helpers import sdmx_csv  # imported here: only OECD files need it
 
     flow = det.dataflow
     try:
-        series = oecd.series_in(data, flow)  # reads every catalogue row: catches corrupt values
+        series = sdmx_csv.series_in(data, flow)  # reads every catalogue row: catches corrupt values
     except FetchError as exc:
         raise UsageError(f"{path}: {exc.reason}") from None
     if not series:

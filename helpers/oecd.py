@@ -25,30 +25,23 @@ successive runs share it.
 Environment: ``SDG17_OECD_API_URL`` (default ``https://sdmx.oecd.org/public/rest``),
 ``SDG17_OECD_<NAME>_VERSION`` (pin a dataflow version, e.g. ``SDG17_OECD_DAC1_VERSION=1.6``),
 ``SDG17_OECD_RATE_LIMIT`` (data downloads per seconds, default ``60/3600``), and the
-``SDG17_HTTP_*`` retry settings of :mod:`helpers.http`.
+``SDG17_HTTP_*`` retry settings of :mod:`helpers.http`. Reading the answers is
+:mod:`helpers.sdmx_csv`'s job.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
-import io
 import logging
 import os
 import re
 import xml.etree.ElementTree as ET
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
 import requests
 
-from helpers import catalogue, paths, schema
+from helpers import catalogue, paths
 from helpers.catalogue import Dataflow, Series
-from helpers.errors import CatalogueError, FetchError, StoreError, UsageError
+from helpers.errors import CatalogueError, FetchError, UsageError
 from helpers.http import (
     RETRY_STATUSES,
     RateLimiter,
@@ -57,31 +50,22 @@ from helpers.http import (
     parse_retry_after,
     retry_call,
 )
-from helpers.store import FetchResult, Payload, Snapshot
+from helpers.sdmx_csv import FORMAT, FormatError, Table, check_members
+from helpers.store import FetchResult, Payload
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API = "https://sdmx.oecd.org/public/rest"
 DEFAULT_RATE_LIMIT = "60/3600"
 RATE_STATE_FILE = ".oecd-rate.json"
-FORMAT = "sdmx-csv"
 
 _MESSAGE_NS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 _STRUCTURE_NS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
 # The OECD's body for an empty answer is "NoResultsFound"; older answers said "NoRecordsFound".
 _NO_RESULTS = re.compile(rb"no\s*(results|records)\s*found", re.IGNORECASE)
-_STRUCTURE_ID = re.compile(r"^(?P<agency>[^:]+):(?P<flow>[^()]+)\((?P<version>[^)]*)\)$")
-_SDMX_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")  # a component id; label columns ("Donor") are not
 _ECONOMY = re.compile(r"^[A-Za-z0-9_]+$")
-_GZIP_MAGIC = b"\x1f\x8b"
-_SNIFF_BYTES = 1 << 16
-_MISSING = {"", "nan"}
 
 OnRequest = Callable[[str], None]
-
-
-class _FormatError(Exception):
-    """Bytes that are not SDMX-CSV for the dataflow; public functions re-raise it typed."""
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -175,7 +159,7 @@ def _discover(client: _Client, flow: Dataflow, series: list[str]) -> str:
         )
     try:
         return _structure_version(resp.content, flow)
-    except _FormatError as exc:
+    except FormatError as exc:
         raise FetchError(str(exc), series=series, url=url) from None
 
 
@@ -184,14 +168,14 @@ def _structure_version(xml: bytes, flow: Dataflow) -> str:
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise _FormatError(f"OECD {flow.flow} structure answer is not SDMX-ML: {exc}") from None
+        raise FormatError(f"OECD {flow.flow} structure answer is not SDMX-ML: {exc}") from None
     if root.tag != f"{{{_MESSAGE_NS}}}Structure":
-        raise _FormatError(f"OECD {flow.flow} structure answer is not SDMX-ML (root <{root.tag}>)")
+        raise FormatError(f"OECD {flow.flow} structure answer is not SDMX-ML (root <{root.tag}>)")
     for node in root.iter(f"{{{_STRUCTURE_NS}}}Dataflow"):
         same = (node.get("id"), node.get("agencyID", flow.agency)) == (flow.flow, flow.agency)
         if same and node.get("version"):
             return node.get("version")
-    raise _FormatError(f"OECD structure answer has no versioned Dataflow {flow.agency}:{flow.flow}")
+    raise FormatError(f"OECD structure answer has no versioned Dataflow {flow.agency}:{flow.flow}")
 
 
 def build_key(flow: Dataflow, series: list[Series], economies: list[str] | None) -> str:
@@ -200,7 +184,7 @@ def build_key(flow: Dataflow, series: list[Series], economies: list[str] | None)
     Each dimension takes the union of the series' codes, so the key can select combinations
     no series asked for; the parser keeps exact matches only.
     """
-    _check_members(flow, series)
+    check_members(flow, series)
     parts = []
     for dim in flow.dimensions:
         if dim == flow.economy_dimension:
@@ -219,12 +203,6 @@ def _economy_codes(economies: list[str] | None) -> list[str]:
     if bad:
         raise UsageError(f"not SDMX economy codes: {', '.join(map(repr, bad))}")
     return codes
-
-
-def _check_members(flow: Dataflow, series: list[Series]) -> None:
-    strays = [s.id for s in series if s.source != "oecd" or s.dataflow != flow.name]
-    if strays:
-        raise CatalogueError(f"not {flow.name.upper()} series: {', '.join(strays)}")
 
 
 def _data_url(flow: Dataflow, version: str, key: str, start: int | None, end: int | None) -> str:
@@ -368,9 +346,9 @@ def _fetch_flow(
             f"{what} answered an HTML page, not SDMX-CSV: {_snippet(resp)}", series=ids, url=url
         )
     try:
-        table = _Table.read(content, flow)
+        table = Table.read(content, flow)
         tidy = table.select(flow, members)
-    except _FormatError as exc:
+    except FormatError as exc:
         raise FetchError(f"{what}: {exc}", series=ids, url=url) from None
     if table.structure and table.structure["flow"] != flow.flow:
         raise FetchError(
@@ -411,235 +389,3 @@ def _fetch_flow(
         },
     )
     return result, missing
-
-
-# -- reading SDMX-CSV ----------------------------------------------------------------------
-def _decode(data: bytes) -> str:
-    if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise _FormatError(f"unreadable gzip data: {exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _FormatError(f"not UTF-8 text: {exc}") from None
-
-
-@dataclass(frozen=True)
-class _Table:
-    """An SDMX-CSV file read as text, with the label column of each dimension that has one."""
-
-    frame: pd.DataFrame
-    labels: dict[str, str]
-    structure_id: str
-
-    @property
-    def rows(self) -> int:
-        return len(self.frame)
-
-    @property
-    def structure(self) -> dict[str, str] | None:
-        match = _STRUCTURE_ID.match(self.structure_id)
-        return match.groupdict() if match else None
-
-    @classmethod
-    def read(cls, data: bytes, flow: Dataflow) -> _Table:
-        text = _decode(data)
-        first = text.split("\n", 1)[0]
-        header = next(csv.reader([first]), [])
-        need = [*flow.dimensions, "TIME_PERIOD", "OBS_VALUE"]
-        lacking = [c for c in need if c not in header]
-        if lacking:
-            raise _FormatError(
-                f"not SDMX-CSV for {flow.name.upper()}: the header lacks "
-                f"{', '.join(lacking)} (starts {first[:80]!r})"
-            )
-        last = text.rstrip("\r\n").rsplit("\n", 1)[-1]
-        fields = next(csv.reader([last]), [])
-        if len(fields) != len(header):
-            raise _FormatError(
-                f"the last line has {len(fields)} of {len(header)} fields: "
-                "the download was cut short"
-            )
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise _FormatError(f"garbled SDMX-CSV: {exc}") from None
-        labels = {}
-        columns = list(frame.columns)
-        for i, col in enumerate(columns[:-1]):
-            if col in flow.dimensions and not _SDMX_ID.match(columns[i + 1]):
-                labels[col] = columns[i + 1]
-        id_col = "STRUCTURE_ID" if "STRUCTURE_ID" in frame else "DATAFLOW"
-        structure_id = frame[id_col].iloc[0] if id_col in frame and len(frame) else ""
-        return cls(frame, labels, structure_id)
-
-    def select(self, flow: Dataflow, members: list[Series]) -> pd.DataFrame:
-        """Rows matching each series' query exactly: economy, economy_name, year, series, value."""
-        frame = self.frame
-        econ = flow.economy_dimension
-        parts = []
-        for s in members:
-            mask = np.ones(len(frame), dtype=bool)
-            for dim, code in s.query.items():
-                mask &= frame[dim].to_numpy() == code
-            rows = frame.loc[mask]
-            if rows.empty:
-                continue
-            raw = rows["OBS_VALUE"].str.strip()
-            value = pd.to_numeric(raw, errors="coerce")
-            bad = value.isna() & ~raw.str.lower().isin(_MISSING)
-            if bad.any():
-                row = rows.loc[bad].iloc[0]
-                raise _FormatError(
-                    f"OBS_VALUE {row['OBS_VALUE']!r} is not a number "
-                    f"({s.id}, {econ} {row[econ]}, {row['TIME_PERIOD']})"
-                )
-            year = pd.to_numeric(rows["TIME_PERIOD"].str.strip(), errors="coerce")
-            not_year = year.isna() | (year % 1 != 0)
-            if not_year.any():
-                raise _FormatError(
-                    f"TIME_PERIOD {rows['TIME_PERIOD'][not_year].iloc[0]!r} is not a year ({s.id})"
-                )
-            if s.unit_kind == "usd_millions" and "UNIT_MULT" in frame:
-                odd = rows["UNIT_MULT"][~rows["UNIT_MULT"].isin(["", "6"])]
-                if not odd.empty:
-                    raise _FormatError(
-                        f"{s.id} is catalogued in millions but UNIT_MULT is {odd.iloc[0]!r}"
-                    )
-            code = rows[econ]
-            name = rows[self.labels[econ]] if econ in self.labels else code
-            part = pd.DataFrame(
-                {
-                    "economy": code,
-                    "economy_name": name.where(name != "", code),
-                    "year": year.astype("int64"),
-                    "series": s.id,
-                    "value": value,
-                }
-            )
-            parts.append(part[value.notna()])
-        columns = ["economy", "economy_name", "year", "series", "value"]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-
-
-def _members(flow_name: str, series: list[Series] | None) -> tuple[Dataflow, list[Series]]:
-    cat = catalogue.load()
-    if flow_name not in cat.dataflows:
-        raise CatalogueError(
-            f"unknown OECD dataflow {flow_name!r}; the catalogue has {', '.join(cat.dataflows)}"
-        )
-    flow = cat.dataflows[flow_name]
-    if series is None:
-        return flow, [s for s in cat.series if s.source == "oecd" and s.dataflow == flow_name]
-    _check_members(flow, series)
-    return flow, list(series)
-
-
-def parse_sdmx_csv(
-    data: bytes,
-    flow_name: str,
-    series: list[Series] | None = None,
-    *,
-    vintage: str,
-    snapshot_id: str,
-) -> pd.DataFrame:
-    """Tidy rows (:data:`helpers.schema.COLUMNS`) for the catalogue series in an SDMX-CSV file.
-
-    Args:
-        data: SDMX-CSV, labelled (``csvfilewithlabels``) or not (``csvfile``), plain or gzip.
-        flow_name: the catalogue dataflow ("dac1", "dac2a").
-        series: the series to extract (default: every catalogue series of the dataflow).
-        vintage, snapshot_id: provenance stamped on every row.
-
-    Raises:
-        FetchError: the bytes are not SDMX-CSV for that dataflow, or hold a value that is
-            not a number.
-    """
-    flow, members = _members(flow_name, series)
-    try:
-        tidy = _Table.read(data, flow).select(flow, members)
-    except _FormatError as exc:
-        raise FetchError(
-            f"OECD {flow_name.upper()} file: {exc}", series=[s.id for s in members]
-        ) from None
-    units = {s.id: s.unit for s in members}
-    tidy = tidy.assign(
-        unit=tidy["series"].map(units), source="oecd", vintage=vintage, snapshot_id=snapshot_id
-    )
-    tidy = tidy.sort_values(["series", "economy", "year"], ignore_index=True)
-    return schema.coerce(tidy)
-
-
-def series_in(data: bytes, flow_name: str) -> list[str]:
-    """Catalogue series (in catalogue order) that have observations in an SDMX-CSV file."""
-    flow, members = _members(flow_name, None)
-    try:
-        have = set(_Table.read(data, flow).select(flow, members)["series"])
-    except _FormatError as exc:
-        raise FetchError(f"OECD {flow_name.upper()} file: {exc}") from None
-    return [s.id for s in members if s.id in have]
-
-
-def parse(snapshot: Snapshot) -> pd.DataFrame:
-    """The tidy rows of an OECD ``sdmx-csv`` snapshot (all its payloads).
-
-    Raises:
-        StoreError: the snapshot is not SDMX-CSV or a payload no longer reads as SDMX-CSV.
-    """
-    if snapshot.format != FORMAT:
-        raise StoreError(f"{snapshot.path}: format {snapshot.format!r}, not {FORMAT!r}")
-    files = snapshot.files()
-    flow_name = (snapshot.meta.get("query") or {}).get("dataflow")
-    if not flow_name and files:
-        flow_name = sniff(files[0].read_bytes()[:_SNIFF_BYTES])
-    if not flow_name:
-        raise StoreError(f"{snapshot.path}: cannot tell which OECD dataflow it holds")
-    flow, members = _members(flow_name, None)
-    wanted = set(snapshot.series)
-    members = [s for s in members if s.id in wanted] or members
-    frames = []
-    for path in files:
-        try:
-            frames.append(
-                parse_sdmx_csv(
-                    path.read_bytes(),
-                    flow.name,
-                    members,
-                    vintage=snapshot.vintage,
-                    snapshot_id=snapshot.id,
-                )
-            )
-        except FetchError as exc:
-            raise StoreError(f"{path}: {exc.reason}") from None
-    return schema.coerce(pd.concat(frames, ignore_index=True)) if frames else schema.empty()
-
-
-def sniff(head: bytes) -> str | None:
-    """The catalogue dataflow ("dac1", "dac2a") of an OECD SDMX-CSV file, from its first bytes.
-
-    Accepts labelled and plain SDMX-CSV, gzip-compressed or not, with or without a UTF-8 BOM.
-    Returns None for anything else (another source's CSV, another SDMX dataflow, binary data).
-    """
-    if head[:2] == _GZIP_MAGIC:
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _SNIFF_BYTES)
-        except zlib.error:
-            return None
-    text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
-    lines = text.splitlines()[:2]
-    if not lines:
-        return None
-    rows = list(csv.reader(lines))
-    header = [c.strip() for c in rows[0]]
-    if not {"TIME_PERIOD", "OBS_VALUE"} <= set(header):
-        return None
-    flows = [f for f in catalogue.load().dataflows.values() if set(f.dimensions) <= set(header)]
-    id_col = next((c for c in ("STRUCTURE_ID", "DATAFLOW") if c in header), None)
-    if id_col and len(rows) > 1 and len(rows[1]) > header.index(id_col):
-        match = _STRUCTURE_ID.match(rows[1][header.index(id_col)].strip())
-        if not match:
-            return None
-        flows = [f for f in flows if (f.agency, f.flow) == (match["agency"], match["flow"])]
-    return flows[0].name if len(flows) == 1 else None

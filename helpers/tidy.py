@@ -41,7 +41,7 @@ def _parser(fmt: str) -> Callable[[Snapshot], pd.DataFrame] | None:
     elif fmt == "wb-bulk-csv":
         from helpers.importers import parse_wb_bulk as parse
     elif fmt == "sdmx-csv":
-        from helpers.oecd import parse
+        from helpers.sdmx_csv import parse
     elif fmt == "demo-csv":
         from helpers.demo import parse
     else:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import catalogue, importers, schema
+from helpers import catalogue, importers, schema, sdmx_csv
 from helpers.errors import StoreError, UsageError
 from helpers.store import Store, sha256
 from tests.conftest import SHARED_DATA
@@ -464,11 +464,10 @@ def dac1_gz(tmp_path_factory):
     """The 30 MB DAC1 file, imported and parsed once for the module."""
     if not DAC1.is_dir():
         pytest.skip(f"real data not found at {DAC1}")
-    from helpers import oecd
 
     store = Store(tmp_path_factory.mktemp("dac1") / "data")
     (snap,) = importers.import_files([DAC1 / "DAC1_2018_2020.sdmx.csv.gz"], store)
-    return snap, oecd.parse(snap)
+    return snap, sdmx_csv.parse(snap)
 
 
 @pytest.mark.shared
@@ -506,7 +505,6 @@ def test_real_dac1_values(dac1_gz):
 
 @pytest.mark.shared
 def test_real_dac1_first200_plain_and_disguised(shared_data, store, tmp_path):
-    from helpers import oecd
 
     plain = DAC1 / "DAC1_2018_2020.first200.sdmx.csv"
     disguised = tmp_path / "export.dat"
@@ -516,8 +514,8 @@ def test_real_dac1_first200_plain_and_disguised(shared_data, store, tmp_path):
     assert snap.read(plain.name) == plain.read_bytes()
     assert snap.meta["rows"] == 200
     assert snap.meta["query"]["dataflow"] == "dac1"
-    assert snap.series == oecd.series_in(plain.read_bytes(), "dac1")
-    tidy = oecd.parse(snap)
+    assert snap.series == sdmx_csv.series_in(plain.read_bytes(), "dac1")
+    tidy = sdmx_csv.parse(snap)
     assert set(tidy["economy"]) == {"4EU001"}  # the first 200 rows are all EU Institutions
     # Re-importing the same bytes under another name stores nothing new.
     (again,) = importers.import_files([disguised], store)

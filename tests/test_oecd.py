@@ -10,7 +10,7 @@ import time
 import pandas as pd
 import pytest
 
-from helpers import catalogue, oecd, paths
+from helpers import catalogue, oecd, paths, sdmx_csv
 from helpers.errors import CatalogueError, FetchError
 from helpers.http import RateLimiter
 from tests.fakes.oecd_api import (
@@ -153,7 +153,7 @@ def test_stored_bytes_are_what_the_server_sent(api, store):
 
     snapshot = store.write(results[0])
     snapshot.verify()
-    tidy = oecd.parse(snapshot)
+    tidy = sdmx_csv.parse(snapshot)
     assert set(tidy["economy"]) == {"KEN", "LDC"}
     assert set(tidy["year"]) == {2018, 2019, 2020}
     assert tidy.loc[tidy["economy"] == "LDC", "economy_name"].iloc[0] == "Least developed countries"
@@ -167,7 +167,9 @@ def test_spot_values_from_the_real_dac1_file(monkeypatch, shared_data):
     with serve(monkeypatch, {"dac1": frame}) as standin:
         results, failures = oecd.fetch(DAC1_SERIES, start=2019, end=2019)
     assert failures == {} and len(standin.data_requests()) == 1
-    tidy = oecd.parse_sdmx_csv(results[0].payloads[0].content, "dac1", vintage="v", snapshot_id="s")
+    tidy = sdmx_csv.parse_sdmx_csv(
+        results[0].payloads[0].content, "dac1", vintage="v", snapshot_id="s"
+    )
 
     assert value(tidy, "DAC1.ODA.GNI.GE", "NOR", 2019) == 1.03
     assert value(tidy, "DAC1.ODA.GNI.GE", "ARE", 2019) == 0.55
@@ -185,11 +187,11 @@ def test_the_stand_in_renders_the_real_file_byte_for_byte(shared_data):
 @pytest.mark.shared
 def test_the_real_gzip_file_parses_as_it_is(shared_data):
     data = (shared_data / REAL_DAC1).read_bytes()
-    tidy = oecd.parse_sdmx_csv(data, "dac1", vintage="v", snapshot_id="s")
+    tidy = sdmx_csv.parse_sdmx_csv(data, "dac1", vintage="v", snapshot_id="s")
     assert value(tidy, "DAC1.ODA.GE.CURRENT", "DAC", 2020) == 162322.53
     assert value(tidy, "DAC1.ODA.GNI.GE", "USA", 2018) == 0.16
     assert tidy.query("series == 'DAC1.ODA.GNI.GE' and economy == 'TUR' and year == 2019").empty
-    assert oecd.series_in(data, "dac1") == [s.id for s in DAC1_SERIES]
+    assert sdmx_csv.series_in(data, "dac1") == [s.id for s in DAC1_SERIES]
 
 
 @pytest.mark.parametrize(
@@ -332,18 +334,18 @@ def test_the_default_limiter_keeps_its_state_in_the_store(api, monkeypatch):
 # -- files ---------------------------------------------------------------------------------
 def test_sniff_recognises_labelled_plain_gzip_and_bom_heads():
     dac1 = to_sdmx_csv(synthetic_dac1())
-    assert oecd.sniff(dac1[:4096]) == "dac1"
-    assert oecd.sniff(to_sdmx_csv(synthetic_dac2a())[:4096]) == "dac2a"
-    assert oecd.sniff(to_sdmx_csv(synthetic_dac1(), labels=False)[:4096]) == "dac1"
-    assert oecd.sniff(gzip.compress(dac1)[:2048]) == "dac1"
-    assert oecd.sniff(b"\xef\xbb\xbf" + dac1[:4096]) == "dac1"
+    assert sdmx_csv.sniff(dac1[:4096]) == "dac1"
+    assert sdmx_csv.sniff(to_sdmx_csv(synthetic_dac2a())[:4096]) == "dac2a"
+    assert sdmx_csv.sniff(to_sdmx_csv(synthetic_dac1(), labels=False)[:4096]) == "dac1"
+    assert sdmx_csv.sniff(gzip.compress(dac1)[:2048]) == "dac1"
+    assert sdmx_csv.sniff(b"\xef\xbb\xbf" + dac1[:4096]) == "dac1"
 
 
 @pytest.mark.shared
 def test_sniff_recognises_the_real_files(shared_data):
-    assert oecd.sniff((shared_data / REAL_DAC1).read_bytes()[:4096]) == "dac1"
+    assert sdmx_csv.sniff((shared_data / REAL_DAC1).read_bytes()[:4096]) == "dac1"
     sample = shared_data / "oecd/dac1_sdmx_csv/DAC1_2018_2020.first200.sdmx.csv"
-    assert oecd.sniff(sample.read_bytes()[:4096]) == "dac1"
+    assert sdmx_csv.sniff(sample.read_bytes()[:4096]) == "dac1"
 
 
 @pytest.mark.parametrize(
@@ -361,12 +363,12 @@ def test_sniff_recognises_the_real_files(shared_data):
     ids=["world-bank-csv", "other-dataflow", "text", "bad-gzip", "binary", "empty"],
 )
 def test_sniff_says_none_for_anything_else(head):
-    assert oecd.sniff(head) is None
+    assert sdmx_csv.sniff(head) is None
 
 
 def test_parse_keeps_exact_series_matches_with_codes_as_text():
     frame = synthetic_dac1(["NOR", "ARE"], range(2019, 2021))
-    tidy = oecd.parse_sdmx_csv(to_sdmx_csv(frame), "dac1", vintage="v1", snapshot_id="s1")
+    tidy = sdmx_csv.parse_sdmx_csv(to_sdmx_csv(frame), "dac1", vintage="v1", snapshot_id="s1")
     # 6 series x 2 providers x 2 years: the XDC and MEASURE 5 rows are left out, and MEASURE
     # "1" (GNI) is not confused with "1010" or "11010".
     assert len(tidy) == 24 and set(tidy["series"]) == {s.id for s in DAC1_SERIES}
@@ -383,11 +385,11 @@ def test_labelled_plain_and_gzip_files_give_the_same_rows():
     frame = synthetic_dac2a(["KEN", "DPGC"], range(2015, 2017))
     labelled = to_sdmx_csv(frame)
     kw = {"vintage": "v", "snapshot_id": "s"}
-    expected = oecd.parse_sdmx_csv(labelled, "dac2a", **kw)
+    expected = sdmx_csv.parse_sdmx_csv(labelled, "dac2a", **kw)
     assert expected["economy_name"].tolist()[:2] == ["Developing countries"] * 2
-    pd.testing.assert_frame_equal(oecd.parse_sdmx_csv(gzip.compress(labelled), "dac2a", **kw),
+    pd.testing.assert_frame_equal(sdmx_csv.parse_sdmx_csv(gzip.compress(labelled), "dac2a", **kw),
                                   expected)  # fmt: skip
-    plain = oecd.parse_sdmx_csv(to_sdmx_csv(frame, labels=False), "dac2a", **kw)
+    plain = sdmx_csv.parse_sdmx_csv(to_sdmx_csv(frame, labels=False), "dac2a", **kw)
     pd.testing.assert_frame_equal(plain.drop(columns="economy_name"),
                                   expected.drop(columns="economy_name"))  # fmt: skip
     assert (plain["economy_name"] == plain["economy"]).all()
@@ -396,11 +398,11 @@ def test_labelled_plain_and_gzip_files_give_the_same_rows():
 def test_empty_values_are_dropped_and_garbled_ones_refused():
     frame = synthetic_dac2a(["KEN"], range(2015, 2017))
     frame.loc[0, "OBS_VALUE"] = ""
-    tidy = oecd.parse_sdmx_csv(to_sdmx_csv(frame), "dac2a", vintage="v", snapshot_id="s")
+    tidy = sdmx_csv.parse_sdmx_csv(to_sdmx_csv(frame), "dac2a", vintage="v", snapshot_id="s")
     assert len(tidy) == 3  # 2 series x 2 years, one empty
     frame.loc[1, "OBS_VALUE"] = "12,5"
     with pytest.raises(FetchError, match="'12,5' is not a number"):
-        oecd.parse_sdmx_csv(to_sdmx_csv(frame), "dac2a", vintage="v", snapshot_id="s")
+        sdmx_csv.parse_sdmx_csv(to_sdmx_csv(frame), "dac2a", vintage="v", snapshot_id="s")
 
 
 def test_layouts_match_the_documented_headers():
