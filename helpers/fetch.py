@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from helpers import catalogue, groups
 from helpers.errors import FetchError, OfflineError, UsageError
