@@ -265,26 +265,6 @@ def south_south_shares(frame: pd.DataFrame, min_regions: int = 6) -> pd.DataFram
     return out.astype({"regions": "int64"}).reset_index(drop=True)
 
 
-def group_medians(
-    frame: pd.DataFrame, reference: pd.DataFrame, by: str = "income_group"
-) -> pd.DataFrame:
-    """Median ``value`` across economies per group (a ``reference`` column) and year.
-
-    Groups by ``series`` too when the frame has that column; economies outside every group
-    (NaN in ``by``) are left out.
-
-    Returns:
-        Columns ``<by>, [series,] year, median, n``.
-    """
-    data = frame.dropna(subset=["value"]).merge(
-        reference[["economy", by]].drop_duplicates("economy"), on="economy", how="inner"
-    )
-    data = data[data[by].notna()]
-    keys = [by, *(["series"] if "series" in data else []), "year"]
-    out = data.groupby(keys, sort=True)["value"].agg(median="median", n="count").reset_index()
-    return out.astype({"n": "int64"})
-
-
 def exporter_medians(shares: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     """Median South-South share per exporter region and year, plus all developing exporters.
 
@@ -292,8 +272,8 @@ def exporter_medians(shares: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFr
         Columns ``exporter_region, year, median, n``; the overall rows have
         ``exporter_region == ALL_EXPORTERS``.
     """
-    regions = group_medians(shares, reference, by="region")
-    overall = group_medians(shares, reference.assign(region=ALL_EXPORTERS), by="region")
+    regions = wrangle.group_medians(shares, reference, by="region")
+    overall = wrangle.group_medians(shares, reference.assign(region=ALL_EXPORTERS), by="region")
     out = pd.concat([regions, overall], ignore_index=True)
     return out.rename(columns={"region": "exporter_region"})
 

@@ -26,7 +26,6 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from helpers import models, wrangle
-from helpers.southsouth import group_medians  # noqa: F401 - re-exported for notebook 03
 
 INTERNET = "IT.NET.USER.ZS"
 BROADBAND = "IT.NET.BBND.P2"
@@ -274,7 +273,7 @@ def latest_wide(latest: pd.DataFrame) -> pd.DataFrame:
 
 def income_gap(medians: pd.DataFrame, high: str = HIGH, low: str = LOW) -> pd.DataFrame:
     """Gap between two income groups' medians per year (``high - low``), from
-    ``group_medians`` output for one series.
+    ``wrangle.group_medians`` output for one series.
 
     Returns:
         Columns ``year, high, low, gap``; years where either median is missing are dropped.

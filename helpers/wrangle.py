@@ -74,6 +74,35 @@ def group_mean(
     return out.reset_index().astype({"n": "int64"})
 
 
+def group_medians(
+    frame: pd.DataFrame,
+    reference: pd.DataFrame,
+    by: str = "income_group",
+    min_share: float | None = None,
+) -> pd.DataFrame:
+    """Median ``value`` across economies per group (a ``reference`` column) and year.
+
+    Groups by ``series`` too when the frame has that column; economies outside every group
+    (NaN in ``by``) are left out. With ``min_share``, years in which fewer than that share
+    of the group's best-covered year report are dropped, so that a late year with a handful
+    of early reporters does not make the median jump.
+
+    Returns:
+        Columns ``<by>, [series,] year, median, n``.
+    """
+    data = frame.dropna(subset=["value"]).merge(
+        reference[["economy", by]].drop_duplicates("economy"), on="economy", how="inner"
+    )
+    data = data[data[by].notna()]
+    keys = [by, *(["series"] if "series" in data else []), "year"]
+    out = data.groupby(keys, sort=True)["value"].agg(median="median", n="count").reset_index()
+    out = out.astype({"n": "int64"})
+    if min_share is not None:
+        most = out.groupby(keys[:-1])["n"].transform("max")
+        out = out[out["n"] >= min_share * most].reset_index(drop=True)
+    return out
+
+
 def price_series(base_id: str, price_basis: str) -> str:
     """The catalogue id for the chosen price basis of a money series.
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import models, southsouth
+from helpers import models, southsouth, wrangle
 
 NET_Q, GE_Q = "DAC1.ODA.NET.CONSTANT", "DAC1.ODA.GE.CONSTANT"
 R = southsouth.SOUTH_SOUTH_SERIES
@@ -226,7 +226,7 @@ def test_group_medians_by_reference_column_and_year():
             "value": [1.0, 3.0, 10.0, 50.0],
         }
     )
-    out = southsouth.group_medians(frame, _reference(), by="income_group")
+    out = wrangle.group_medians(frame, _reference(), by="income_group")
     expected = pd.DataFrame(
         {
             "income_group": ["LMC", "UMC"],

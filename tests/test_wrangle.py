@@ -73,3 +73,18 @@ def test_price_series_switches_basis_and_rejects_unknown():
 def test_coverage_counts_economies_per_series_year():
     got = wrangle.coverage(FRAME)
     assert got.loc[(got["series"] == "S") & (got["year"] == 2001), "economies"].item() == 1
+
+
+def test_group_medians_drop_thinly_reported_years_with_min_share():
+    ref = pd.DataFrame({"economy": ["A", "B", "C"], "income_group": ["Low income"] * 3})
+    frame = pd.DataFrame(
+        {
+            "economy": ["A", "B", "C", "A"],
+            "year": [2000, 2000, 2000, 2001],
+            "value": [1.0, 2.0, 9.0, 5.0],
+        }
+    )
+    every = wrangle.group_medians(frame, ref)
+    assert every["median"].tolist() == [2.0, 5.0] and every["n"].tolist() == [3, 1]
+    thin_dropped = wrangle.group_medians(frame, ref, min_share=0.5)
+    assert thin_dropped["year"].tolist() == [2000]
