@@ -6,13 +6,9 @@ valid and imported, or nothing is written.
 
 Accepted formats:
 
-- ``wb-bulk-csv``: a World Bank bulk-download CSV (``API_<code>_DS2_*.csv``), header
-  ``Country Name,Country Code,Indicator Name,Indicator Code,<years>`` on line 1, or on line 5
-  after the preamble ``"Data Source",...`` / blank / ``"Last Updated Date","YYYY-MM-DD",`` /
-  blank. UTF-8 with or without BOM, LF or CRLF, with or without a trailing comma. The 2013
-  WDI per-indicator files have the same layout without the preamble.
-- ``wb-country-meta-csv``: the ``Metadata_Country_*.csv`` beside it (``Country Code, Region,
-  IncomeGroup, SpecialNotes, TableName``); aggregates have an empty Region.
+- ``wb-bulk-csv``: a World Bank bulk-download CSV (``API_<code>_DS2_*.csv``) and
+- ``wb-country-meta-csv``: the ``Metadata_Country_*.csv`` beside it; both are described,
+  read and parsed in ``helpers.wb_bulk``.
 - ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by ``helpers.sdmx_csv``).
 
 Example:
@@ -22,8 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import codecs
-import csv
 import gzip
 import io
 import logging
@@ -31,16 +25,14 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from helpers import catalogue, schema
-from helpers.errors import FetchError, StoreError, UsageError
+from helpers import catalogue, wb_bulk
+from helpers.errors import FetchError, UsageError
 from helpers.store import METADATA, FetchResult, Payload, Snapshot, Store, isoformat, sha256, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,18 +44,11 @@ ACCEPTED = (
     "4-line preamble), World Bank country metadata CSVs (Metadata_Country_*.csv: Country Code, "
     "Region, IncomeGroup, TableName) and OECD DAC1/DAC2A SDMX-CSV files (plain or .gz)"
 )
-WB_ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
-META_REQUIRED = ("Country Code", "Region", "IncomeGroup")
-META_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 
 _HEAD_BYTES = 64 * 1024
-_PREAMBLE_MAX = 8  # the WDI preamble is 4 records; allow a little slack, no more
-_MISSING = ("", "..")  # ".." is the World Bank's own missing-value marker (DataBank exports)
-_YEAR = re.compile(r"^\d{4}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STRUCTURE_VERSION = re.compile(r"\((\d+(?:\.\d+)*)\)\s*$")
 _GZIP, _ZIP = b"\x1f\x8b", b"PK\x03\x04"
-_SHOWN = 5
+_SHOWN = 5  # examples listed in an error message
 
 
 @dataclass(frozen=True)
@@ -83,15 +68,6 @@ class Detected:
     indicators: tuple[str, ...] = ()
     last_updated: str | None = None
     dataflow: str | None = None
-
-
-@dataclass
-class _WbTable:
-    """A World Bank wide table as text: the id columns and one column per year."""
-
-    frame: pd.DataFrame
-    years: list[str]
-    last_updated: str | None
 
 
 @dataclass
@@ -122,57 +98,6 @@ def _read(path: Path, limit: int | None = None) -> bytes:
         raise _fail(path, f"cannot be read ({exc.strerror or exc})") from exc
 
 
-def _decode(data: bytes, *, partial: bool = False) -> tuple[str, str]:
-    """Text and encoding of a CSV: UTF-8 (BOM optional), else Windows-1252 as re-saved by Excel."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = codecs.getincrementaldecoder(encoding)().decode(data, final=not partial)
-        except UnicodeDecodeError:
-            continue
-        return text.removeprefix("\ufeff"), encoding
-    raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "neither UTF-8 nor Windows-1252 text")
-
-
-def _records(text: str) -> Iterator[list[str]]:
-    # newline="" keeps the line endings for csv, which handles LF, CRLF and quoted line breaks.
-    return csv.reader(io.StringIO(text, newline=""))
-
-
-def _cells(record: list[str]) -> list[str]:
-    return [c.strip() for c in record]
-
-
-def _is_wb_header(record: list[str]) -> bool:
-    cells = [c.casefold() for c in _cells(record[: len(WB_ID_COLUMNS)])]
-    return cells == [c.casefold() for c in WB_ID_COLUMNS]
-
-
-def _find_wb_header(records: list[list[str]]) -> tuple[int, str | None] | None:
-    """Index of the WB header record and the preamble's Last Updated Date; None if not WB bulk."""
-    last_updated = None
-    for i, record in enumerate(records[: _PREAMBLE_MAX + 1]):
-        if _is_wb_header(record):
-            return i, last_updated
-        filled = [c for c in _cells(record) if c]
-        if len(filled) > 2:  # a preamble record is blank or a "key","value" pair
-            return None
-        if len(filled) == 2 and filled[0].casefold() == "last updated date":
-            last_updated = filled[1]
-    return None
-
-
-def _head_records(text: str, n: int) -> list[list[str]]:
-    out = []
-    try:
-        for record in _records(text):
-            out.append(record)
-            if len(out) >= n:
-                break
-    except csv.Error:
-        pass  # the head may end inside a quoted field; what was read is enough to classify
-    return out
-
-
 def _classify(path: Path, head: bytes) -> Detected:
     """Recognise a file from its first bytes; WB bulk files are then read in full."""
     if not head:
@@ -190,29 +115,29 @@ def _classify(path: Path, head: bytes) -> Detected:
         what = "gzip-compressed" if head.startswith(_GZIP) else "binary (it holds NUL bytes)"
         raise _fail(path, f"is {what} and not OECD SDMX-CSV")
     try:
-        text, _ = _decode(head, partial=len(head) == _HEAD_BYTES)
+        text, _ = wb_bulk.decode(head, partial=len(head) == _HEAD_BYTES)
     except UnicodeDecodeError:
         raise _fail(path, "is not text (neither UTF-8 nor Windows-1252)") from None
-    records = _head_records(text, _PREAMBLE_MAX + 1)
-    if _find_wb_header(records) is not None:
-        table = _wb_table(_read(path), path)
+    records = wb_bulk.head_records(text)
+    kind = wb_bulk.sniff(records)
+    if kind == "wb-bulk-csv":
+        table = wb_bulk.read_table(_read(path), path)
         codes = tuple(sorted(set(table.frame["Indicator Code"])))
         return Detected(
             path=path, kind="wb-bulk-csv", indicators=codes, last_updated=table.last_updated
         )
-    header = set(_cells(records[0])) if records else set()
-    if set(META_REQUIRED) <= header:
+    if kind == "wb-country-meta-csv":
         return Detected(path=path, kind="wb-country-meta-csv")
     flow = _sniff_oecd(head)
     if flow:
         return Detected(path=path, kind="sdmx-csv", dataflow=flow)
-    if {"INDICATOR_CODE", "SOURCE_NOTE"} <= header:
+    if wb_bulk.is_indicator_metadata(records):
         raise _fail(
             path,
             "is a World Bank indicator metadata file (Metadata_Indicator_*), "
             "which sdg17 does not need; leave it out",
         )
-    first = ",".join(_cells(records[0]))[:120] if records else ""
+    first = ",".join(c.strip() for c in records[0])[:120] if records else ""
     raise _fail(path, f"is not a recognised format (first line: {first!r})")
 
 
@@ -240,174 +165,6 @@ def detect(path: Path) -> Detected:
     return _classify(path, _read(path, _HEAD_BYTES))
 
 
-# -- World Bank bulk CSV -------------------------------------------------------------------
-def _wb_table(data: bytes, name: Path | str) -> _WbTable:
-    """The wide table of a WB bulk CSV, as text, with its structure checked."""
-    try:
-        text, _ = _decode(data)
-        records = list(_records(text))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UsageError(f"{name}: unreadable World Bank CSV ({exc})") from None
-    found = _find_wb_header(records)
-    if found is None:
-        raise UsageError(f"{name}: no World Bank header 'Country Name,Country Code,...'")
-    at, last_updated = found
-    if last_updated is not None and not _DATE.match(last_updated):
-        raise UsageError(f"{name}: Last Updated Date {last_updated!r} is not YYYY-MM-DD")
-    header = _cells(records[at])
-    body = [r for r in records[at + 1 :] if any(c.strip() for c in r)]
-    if not body:
-        raise UsageError(f"{name}: a World Bank CSV header but no rows")
-    width = len(header)
-    for i, record in enumerate(body):
-        if len(record) < width or any(c.strip() for c in record[width:]):
-            raise UsageError(
-                f"{name}: row {i + 1} after the header has {len(record)} fields, the header "
-                f"{width}; the file looks truncated or corrupt"
-            )
-    frame = pd.DataFrame(
-        [[c.strip() for c in r[:width]] for r in body], columns=pd.Index(range(width))
-    )
-    years, keep = [], list(range(len(WB_ID_COLUMNS)))
-    for j in range(len(WB_ID_COLUMNS), width):
-        label = header[j]
-        if _YEAR.match(label):
-            years.append(label)
-            keep.append(j)
-        elif frame[j].ne("").any():
-            raise UsageError(f"{name}: unexpected column {label!r} (not a year) holds data")
-        # else: the empty column a trailing comma makes, or pandas' "Unnamed: N" after a re-save
-    if not years:
-        raise UsageError(f"{name}: a World Bank CSV header with no year columns")
-    if len(set(years)) != len(years):
-        raise UsageError(f"{name}: year columns repeat")
-    frame = frame[keep].set_axis(list(WB_ID_COLUMNS) + years, axis=1)
-    for col in ("Country Code", "Indicator Code"):
-        if frame[col].eq("").any():
-            raise UsageError(f"{name}: {frame[col].eq('').sum()} rows with an empty {col}")
-    dup = frame.duplicated(["Country Code", "Indicator Code"], keep=False)
-    if dup.any():
-        pairs = frame.loc[dup, ["Country Code", "Indicator Code"]].drop_duplicates()
-        shown = ", ".join(f"{e}/{s}" for e, s in pairs.head(_SHOWN).itertuples(index=False))
-        raise UsageError(f"{name}: economy/indicator rows repeat: {shown}")
-    return _WbTable(frame=frame, years=years, last_updated=last_updated)
-
-
-def _wb_long(table: _WbTable, name: Path | str) -> pd.DataFrame:
-    """Wide to long: economy, economy_name, series (WB code), year, value; empty cells dropped."""
-    long = table.frame.melt(
-        id_vars=list(WB_ID_COLUMNS), value_vars=table.years, var_name="year", value_name="text"
-    )
-    long = long[~long["text"].isin(_MISSING)]
-    value = pd.to_numeric(long["text"], errors="coerce")
-    bad = value.isna() | ~np.isfinite(value)
-    if bad.any():
-        shown = ", ".join(
-            f"{e} {y}: {t!r}"
-            for e, y, t in long.loc[bad, ["Country Code", "year", "text"]]
-            .head(_SHOWN)
-            .itertuples(index=False)
-        )
-        raise UsageError(f"{name}: {int(bad.sum())} values are not numbers ({shown})")
-    return pd.DataFrame(
-        {
-            "economy": long["Country Code"],
-            "economy_name": long["Country Name"],
-            "series": long["Indicator Code"],
-            "year": long["year"].astype("int64"),
-            "value": value.astype("float64"),
-        }
-    ).reset_index(drop=True)
-
-
-def _wb_series_ids(codes: list[str], name: Path | str) -> dict[str, str]:
-    """Catalogue id for each WB indicator code; a UsageError names codes the catalogue lacks."""
-    by_code = {s.code: s.id for s in catalogue.load().series if s.source == "worldbank"}
-    unknown = [c for c in codes if c not in by_code]
-    if unknown:
-        raise UsageError(
-            f"{name}: indicator {', '.join(unknown)} is not in the series catalogue, so sdg17 "
-            f"would not use it. Catalogue World Bank series: {', '.join(by_code.values())}. "
-            "Add it to helpers/catalogue.yaml first if a notebook needs it."
-        )
-    return {c: by_code[c] for c in codes}
-
-
-def parse_wb_bulk(snapshot: Snapshot) -> pd.DataFrame:
-    """The canonical tidy frame of a "wb-bulk-csv" snapshot (wide years to long rows).
-
-    Raises:
-        StoreError: if the snapshot holds another format.
-        UsageError: if a payload is not a valid World Bank bulk CSV.
-    """
-    _expect(snapshot, "wb-bulk-csv")
-    units = {s.id: s.unit for s in catalogue.load().series}
-    frames = []
-    for path in snapshot.files():
-        long = _wb_long(_wb_table(path.read_bytes(), path), path)
-        ids = _wb_series_ids(sorted(set(long["series"])), path)
-        frames.append(long.assign(series=long["series"].map(ids)))
-    tidy = pd.concat(frames, ignore_index=True)
-    tidy = tidy.assign(
-        unit=tidy["series"].map(units),
-        source="worldbank",
-        vintage=snapshot.vintage,
-        snapshot_id=snapshot.id,
-    )
-    tidy = tidy.sort_values(["series", "economy", "year"], kind="stable", ignore_index=True)
-    return schema.coerce(tidy)
-
-
-# -- World Bank country metadata -----------------------------------------------------------
-def _country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
-    try:
-        text, _ = _decode(data)
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, ValueError) as exc:  # pandas' ParserError is a ValueError
-        raise UsageError(f"{name}: unreadable World Bank country metadata ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in (*META_REQUIRED, "TableName") if c not in frame.columns]
-    if missing:
-        raise UsageError(f"{name}: country metadata without column(s) {', '.join(missing)}")
-    frame = frame.apply(lambda col: col.str.strip())
-    if frame["Country Code"].eq("").any():
-        raise UsageError(f"{name}: rows with an empty Country Code")
-    dup = frame["Country Code"].duplicated()
-    if dup.any():
-        raise UsageError(
-            f"{name}: Country Code repeats: {', '.join(frame.loc[dup, 'Country Code'])}"
-        )
-    if frame.empty:
-        raise UsageError(f"{name}: country metadata with no rows")
-    return pd.DataFrame(
-        {
-            "economy": frame["Country Code"],
-            "economy_name": frame["TableName"],
-            "region": frame["Region"].where(frame["Region"] != "", None),
-            "income_group": frame["IncomeGroup"].where(frame["IncomeGroup"] != "", None),
-            "is_aggregate": frame["Region"].eq("").astype(bool),
-        }
-    )[META_COLUMNS]
-
-
-def parse_wb_country_meta(snapshot: Snapshot) -> pd.DataFrame:
-    """Economy reference from a "wb-country-meta-csv" snapshot.
-
-    Returns:
-        Columns ``economy, economy_name, region, income_group, is_aggregate``; aggregates are
-        the rows with an empty Region (their region and income group are None). The name is
-        the file's ``TableName``.
-    """
-    _expect(snapshot, "wb-country-meta-csv")
-    frames = [_country_meta(p.read_bytes(), p) for p in snapshot.files()]
-    return pd.concat(frames, ignore_index=True).drop_duplicates("economy", ignore_index=True)
-
-
-def _expect(snapshot: Snapshot, fmt: str) -> None:
-    if snapshot.format != fmt:
-        raise StoreError(f"snapshot {snapshot.id} holds {snapshot.format!r}, not {fmt!r}")
-
-
 # -- importing ------------------------------------------------------------------------------
 def _query(path: Path, years: pd.Series | None) -> dict:
     has = years is not None and len(years) > 0
@@ -425,10 +182,10 @@ def _extra(path: Path, encoding: str) -> dict:
 
 
 def _prepare_wb_bulk(path: Path, data: bytes, det: Detected) -> FetchResult:
-    long = _wb_long(_wb_table(data, path), path)
+    long = wb_bulk.read_long(data, path)
     if long.empty:
         raise UsageError(f"{path}: a World Bank CSV with no values")
-    ids = _wb_series_ids(sorted(set(long["series"])), path)
+    ids = wb_bulk.series_ids(sorted(set(long["series"])), path)
     return FetchResult(
         source="worldbank",
         format="wb-bulk-csv",
@@ -436,19 +193,19 @@ def _prepare_wb_bulk(path: Path, data: bytes, det: Detected) -> FetchResult:
         payloads=[Payload(name=path.name, content=data, rows=len(long))],
         query=_query(path, long["year"]),
         source_last_updated=det.last_updated,
-        extra=_extra(path, _decode(data)[1]),
+        extra=_extra(path, wb_bulk.decode(data)[1]),
     )
 
 
 def _prepare_country_meta(path: Path, data: bytes) -> FetchResult:
-    meta = _country_meta(data, path)
+    meta = wb_bulk.read_country_meta(data, path)
     return FetchResult(
         source="worldbank",
         format="wb-country-meta-csv",
         series=[],
         payloads=[Payload(name=path.name, content=data, rows=len(meta))],
         query=_query(path, None),
-        extra=_extra(path, _decode(data)[1]),
+        extra=_extra(path, wb_bulk.decode(data)[1]),
     )
 
 

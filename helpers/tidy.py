@@ -37,9 +37,9 @@ _BUILD_INFO = "build.json"
 def _parser(fmt: str) -> Callable[[Snapshot], pd.DataFrame] | None:
     # Imported here so that importing helpers.tidy stays cheap for notebooks that only load.
     if fmt == "wb-api-json":
-        from helpers.worldbank import parse
+        from helpers.worldbank_pages import parse
     elif fmt == "wb-bulk-csv":
-        from helpers.importers import parse_wb_bulk as parse
+        from helpers.wb_bulk import parse_wb_bulk as parse
     elif fmt == "sdmx-csv":
         from helpers.sdmx_csv import parse
     elif fmt == "demo-csv":
@@ -51,9 +51,9 @@ def _parser(fmt: str) -> Callable[[Snapshot], pd.DataFrame] | None:
 
 def _reference_parser(fmt: str) -> Callable[[Snapshot], pd.DataFrame] | None:
     if fmt == "wb-economies-json":
-        from helpers.worldbank import parse_economies as parse
+        from helpers.worldbank_pages import parse_economies as parse
     elif fmt == "wb-country-meta-csv":
-        from helpers.importers import parse_wb_country_meta as parse
+        from helpers.wb_bulk import parse_wb_country_meta as parse
     elif fmt == "demo-csv":
         from helpers.demo import parse_economies as parse
     else:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import catalogue, demo, groups, schema
+from helpers import catalogue, demo, demo_generators, groups, schema
 from helpers.store import Store, sha256
 
 
@@ -111,7 +111,7 @@ def test_spi_starts_in_2016(obs):
     "series", ["DAC1.ODA.GE.CURRENT", "DAC1.ODA.GE.CONSTANT", "DAC1.ODA.GNI.GE"]
 )
 def test_grant_equivalent_series_start_in_2018(obs, series):
-    assert obs.loc[obs["series"] == series, "year"].min() == demo.GE_FROM == 2018
+    assert obs.loc[obs["series"] == series, "year"].min() == demo_generators.GE_FROM == 2018
 
 
 def test_grant_equivalents_differ_from_net_flows(wide):

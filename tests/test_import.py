@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import catalogue, importers, schema, sdmx_csv
+from helpers import catalogue, importers, schema, sdmx_csv, wb_bulk
 from helpers.errors import StoreError, UsageError
 from helpers.store import Store, sha256
 from tests.conftest import SHARED_DATA
@@ -166,7 +166,7 @@ def test_import_stores_bytes_unchanged_with_provenance(tmp_path, store):
 @pytest.mark.parametrize("content", [PREAMBLE_CSV, PLAIN_CSV], ids=["preamble", "plain"])
 def test_parse_wb_bulk_turns_wide_into_tidy(tmp_path, store, content):
     (snap,) = importers.import_files([_write(tmp_path, "f.csv", content)], store)
-    assert_frame_equal(importers.parse_wb_bulk(snap), _expected_internet(snap))
+    assert_frame_equal(wb_bulk.parse_wb_bulk(snap), _expected_internet(snap))
 
 
 def test_parse_wb_bulk_accepts_databank_missing_marker_and_resaved_columns(tmp_path, store):
@@ -175,7 +175,7 @@ def test_parse_wb_bulk_accepts_databank_missing_marker_and_resaved_columns(tmp_p
         b"Kenya,KEN,Internet,IT.NET.USER.ZS,..,29.1,\n"
     )
     (snap,) = importers.import_files([_write(tmp_path, "f.csv", content)], store)
-    tidy = importers.parse_wb_bulk(snap)
+    tidy = wb_bulk.parse_wb_bulk(snap)
     assert tidy[["economy", "year", "value"]].values.tolist() == [["KEN", 2020, 29.1]]
 
 
@@ -183,7 +183,7 @@ def test_a_file_may_hold_several_catalogue_indicators(tmp_path, store):
     content = _wb("IT.NET.USER.ZS") + b"Kenya,KEN,Mobile,IT.CEL.SETS.P2,50,60\n"
     (snap,) = importers.import_files([_write(tmp_path, "two.csv", content)], store)
     assert snap.series == ["IT.CEL.SETS.P2", "IT.NET.USER.ZS"]
-    tidy = importers.parse_wb_bulk(snap)
+    tidy = wb_bulk.parse_wb_bulk(snap)
     assert tidy.groupby("series")["unit"].first().to_dict() == {
         "IT.CEL.SETS.P2": "per 100 people",
         "IT.NET.USER.ZS": "% of population",
@@ -193,7 +193,7 @@ def test_a_file_may_hold_several_catalogue_indicators(tmp_path, store):
 def test_windows_1252_text_is_read(tmp_path, store):
     content = _wb("IT.NET.USER.ZS").replace(b"Kenya", "Côte d'Ivoire".encode("cp1252"))
     (snap,) = importers.import_files([_write(tmp_path, "excel.csv", content)], store)
-    assert importers.parse_wb_bulk(snap)["economy_name"].unique().tolist() == ["Côte d'Ivoire"]
+    assert wb_bulk.parse_wb_bulk(snap)["economy_name"].unique().tolist() == ["Côte d'Ivoire"]
     assert snap.meta["extra"]["encoding"] == "cp1252"
 
 
@@ -209,13 +209,13 @@ def test_country_metadata_parses_to_the_economy_reference(tmp_path, store):
             "is_aggregate": [False, False, False, True],
         }
     )
-    assert_frame_equal(importers.parse_wb_country_meta(snap), expected)
+    assert_frame_equal(wb_bulk.parse_wb_country_meta(snap), expected)
 
 
 def test_parsers_refuse_a_snapshot_of_another_format(tmp_path, store):
     (snap,) = importers.import_files([_write(tmp_path, "m.csv", META_CSV)], store)
     with pytest.raises(StoreError, match="wb-bulk-csv"):
-        importers.parse_wb_bulk(snap)
+        wb_bulk.parse_wb_bulk(snap)
 
 
 @pytest.mark.parametrize("case", BAD_CASES)
@@ -351,7 +351,7 @@ def test_real_bulk_csv_round_trip(shared_data, store, name):
     assert snap.meta["source_last_updated"] == updated
     assert snap.meta["rows"] == values
     assert (snap.meta["query"]["start_year"], snap.meta["query"]["end_year"]) == (start, end)
-    tidy = importers.parse_wb_bulk(snap)
+    tidy = wb_bulk.parse_wb_bulk(snap)
     assert len(tidy) == values
     assert tidy["economy"].nunique() > 200
     schema.validate(tidy)  # percentages in 0-100, no duplicate keys, years in range
@@ -368,12 +368,12 @@ def test_real_values_match_the_files(shared_data, store):
         store,
     )
     # Values read by eye from the CSV rows of Kenya, Norway and Ireland.
-    tidy = importers.parse_wb_bulk(internet)
+    tidy = wb_bulk.parse_wb_bulk(internet)
     assert _value(tidy, "KEN", 2022) == 40.8137
     assert _value(tidy, "NOR", 2023) == 99.0
     assert tidy.loc[(tidy["economy"] == "KEN") & (tidy["year"] == 2023)].empty  # empty cell
     assert internet.vintage.startswith("imported ")  # the preamble was stripped by its host
-    tidy = importers.parse_wb_bulk(fdi)
+    tidy = wb_bulk.parse_wb_bulk(fdi)
     assert _value(tidy, "KEN", 2020) == pytest.approx(-0.00536845439351621, rel=1e-12)
     assert _value(tidy, "IRL", 2015) == pytest.approx(74.8169261487244, rel=1e-12)
     assert set(tidy.loc[tidy["economy"] == "KEN", "economy_name"]) == {"Kenya"}
@@ -387,7 +387,7 @@ def test_real_2013_wdi_trade_file(shared_data, store):
     assert snap.series == ["TX.VAL.MRCH.R6.ZS"] and snap.meta["rows"] == 7_810
     assert snap.meta["source_last_updated"] is None
     assert (snap.meta["query"]["start_year"], snap.meta["query"]["end_year"]) == (1960, 2011)
-    tidy = importers.parse_wb_bulk(snap)
+    tidy = wb_bulk.parse_wb_bulk(snap)
     assert _value(tidy, "ZAF", 2011) == pytest.approx(14.5569153836637, rel=1e-12)
     assert _value(tidy, "CIV", 2010) == pytest.approx(28.026529483992, rel=1e-12)
     assert set(tidy["unit"]) == {"% of total merchandise exports"}
@@ -410,7 +410,7 @@ def test_real_country_metadata(shared_data, store):
     (snap,) = importers.import_files([path], store)
     assert sha256(snap.read(name)) == sha256(path.read_bytes())
     assert (snap.format, snap.series, snap.meta["rows"]) == ("wb-country-meta-csv", [], 265)
-    ref = importers.parse_wb_country_meta(snap).set_index("economy")
+    ref = wb_bulk.parse_wb_country_meta(snap).set_index("economy")
     assert list(ref.columns) == ["economy_name", "region", "income_group", "is_aggregate"]
     assert ref["is_aggregate"].sum() == 48
     assert ref.loc["CIV", "economy_name"] == "Côte d'Ivoire"  # the bulk CSVs say "Cote d'Ivoire"

@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalogue, progress, scorecard
+from helpers import (
+    catalogue,
+    progress,
+    scorecard,
+    scorecard_figures,
+    scorecard_profile,
+    scorecard_text,
+)
 from helpers.errors import SchemaError
 from helpers.report import ParameterError
 
@@ -45,29 +52,29 @@ def tidy_rows(economy: str, series: str, values: dict[int, float]) -> pd.DataFra
 
 
 def test_check_economy_normalises_a_code():
-    assert scorecard.check_economy(" ken ", REFERENCE) == "KEN"
+    assert scorecard_profile.check_economy(" ken ", REFERENCE) == "KEN"
 
 
 def test_check_economy_names_an_unknown_code():
     with pytest.raises(ParameterError, match="unknown economy codes: XYZ"):
-        scorecard.check_economy("XYZ", REFERENCE)
+        scorecard_profile.check_economy("XYZ", REFERENCE)
 
 
 @pytest.mark.parametrize("code", ["SSF", "WLD", "LDC", "Low income"])
 def test_check_economy_refuses_groups_and_aggregates(code):
     with pytest.raises(ParameterError, match="the scorecard is for one economy"):
-        scorecard.check_economy(code, REFERENCE)
+        scorecard_profile.check_economy(code, REFERENCE)
 
 
 def test_check_economy_refuses_a_list():
     with pytest.raises(ParameterError, match="one economy code"):
-        scorecard.check_economy(["KEN", "UGA"], REFERENCE)
+        scorecard_profile.check_economy(["KEN", "UGA"], REFERENCE)
 
 
 def test_profile_sets_codes_and_roles():
-    ken = scorecard.profile("KEN", REFERENCE)
-    nor = scorecard.profile("NOR", REFERENCE)
-    ven = scorecard.profile("VEN", REFERENCE)
+    ken = scorecard_profile.profile("KEN", REFERENCE)
+    nor = scorecard_profile.profile("NOR", REFERENCE)
+    ven = scorecard_profile.profile("VEN", REFERENCE)
     assert (ken["income_code"], ken["region_code"]) == ("LMC", "SSF")
     assert (ken["recipient"], ken["provider"]) == (True, False)
     assert (nor["recipient"], nor["provider"]) == (False, True)
@@ -75,14 +82,14 @@ def test_profile_sets_codes_and_roles():
 
 
 def test_income_and_region_codes_accept_names_codes_and_aliases():
-    assert scorecard.income_code("Low income") == "LIC"
-    assert scorecard.income_code("hic") == "HIC"
-    assert scorecard.region_code("Latin America and Caribbean") == "LCN"
-    assert scorecard.region_code(None) == ""
+    assert scorecard_profile.income_code("Low income") == "LIC"
+    assert scorecard_profile.income_code("hic") == "HIC"
+    assert scorecard_profile.region_code("Latin America and Caribbean") == "LCN"
+    assert scorecard_profile.region_code(None) == ""
 
 
 def test_header_markdown_lists_the_flags():
-    text = scorecard.header_markdown(scorecard.profile("UGA", REFERENCE))
+    text = scorecard_profile.header_markdown(scorecard_profile.profile("UGA", REFERENCE))
     assert "| Economy | Uganda (UGA) |" in text
     assert "| Least developed country (UN) | yes |" in text
     assert "| Role in this scorecard | ODA recipient |" in text
@@ -126,8 +133,12 @@ def test_candidate_series_keeps_one_price_basis():
 def test_applicable_series_follow_the_role():
     targets = scorecard.load_targets()
     ids = scorecard.candidate_series("constant")
-    provider = scorecard.applicable_series(scorecard.profile("NOR", REFERENCE), targets, ids)
-    recipient = scorecard.applicable_series(scorecard.profile("KEN", REFERENCE), targets, ids)
+    provider = scorecard.applicable_series(
+        scorecard_profile.profile("NOR", REFERENCE), targets, ids
+    )
+    recipient = scorecard.applicable_series(
+        scorecard_profile.profile("KEN", REFERENCE), targets, ids
+    )
     assert "DAC1.ODA.GNI.GE" in provider and "DAC2A.ODA.RECEIVED.CONSTANT" not in provider
     assert "DAC2A.ODA.RECEIVED.CONSTANT" in recipient and "DAC1.ODA.GNI.GE" not in recipient
     assert "IT.NET.USER.ZS" in provider and "IT.NET.USER.ZS" in recipient
@@ -237,7 +248,9 @@ def test_aggregate_values_read_the_same_year():
         ]
     )
     latest = scorecard.latest_values(tidy_rows("KEN", "IT.NET.USER.ZS", {2021: 40.0}))
-    out = scorecard.aggregate_values(latest, aggregates, scorecard.profile("KEN", REFERENCE))
+    out = scorecard.aggregate_values(
+        latest, aggregates, scorecard_profile.profile("KEN", REFERENCE)
+    )
     row = out.iloc[0]
     assert (row["income_aggregate"], row["income_aggregate_value"]) == ("LMC", 27.0)
     assert row["region_aggregate"] == "SSF" and np.isnan(row["region_aggregate_value"])
@@ -304,7 +317,7 @@ def _progress(categories):
 
 
 def test_progress_sentence_counts_categories():
-    text = scorecard.progress_sentence(
+    text = scorecard_text.progress_sentence(
         _progress(["on track", "regressing", "on track", "insufficient data", "not assessed"]),
         "Kenya",
         2015,
@@ -315,8 +328,8 @@ def test_progress_sentence_counts_categories():
 
 
 def test_progress_sentence_without_anything_to_assess():
-    assert "nothing to assess" in scorecard.progress_sentence(_progress([]), "X", 2015)
-    assert "no progress assessment" in scorecard.progress_sentence(
+    assert "nothing to assess" in scorecard_text.progress_sentence(_progress([]), "X", 2015)
+    assert "no progress assessment" in scorecard_text.progress_sentence(
         _progress(["not assessed"]), "X", 2015
     )
 
@@ -337,7 +350,7 @@ def test_gap_sentence_prefers_series_with_a_direction():
             "gap_to_income_median_pct": [900.0, 100.0],
         }
     )
-    text = scorecard.gap_sentence(table, scorecard.load_targets(), "Kenya")
+    text = scorecard_text.gap_sentence(table, scorecard.load_targets(), "Kenya")
     assert "Total debt service (DT.TDS.DECT.EX.ZS): 20.0% of exports in 2020" in text
     assert "100% above the median of 10.0% of exports across 20 Lower middle income" in text
     assert "behind its peers, as the aim is to decrease it" in text
@@ -345,13 +358,15 @@ def test_gap_sentence_prefers_series_with_a_direction():
 
 def test_gaps_and_coverage_sentences():
     assert "on 1 of the 2 catalogue series that apply to it: SP.POP.TOTL" in (
-        scorecard.gaps_sentence(["SP.POP.TOTL"], ["SP.POP.TOTL", "IT.NET.USER.ZS"], "Kenya")
+        scorecard_text.gaps_sentence(["SP.POP.TOTL"], ["SP.POP.TOTL", "IT.NET.USER.ZS"], "Kenya")
     )
-    assert "Every catalogue series" in scorecard.gaps_sentence([], ["SP.POP.TOTL"], "Kenya")
+    assert "Every catalogue series" in scorecard_text.gaps_sentence([], ["SP.POP.TOTL"], "Kenya")
     table = pd.DataFrame({"series": ["A", "B"], "latest_year": [2011, 2023]})
-    text = scorecard.coverage_sentence(table, "Kenya", 2000, 2024)
+    text = scorecard_text.coverage_sentence(table, "Kenya", 2000, 2024)
     assert "holds 2 catalogue series" in text and "between 2011 and 2023 (the oldest: A)" in text
-    assert "holds no catalogue series" in scorecard.coverage_sentence(table[:0], "K", 2000, 2024)
+    assert "holds no catalogue series" in scorecard_text.coverage_sentence(
+        table[:0], "K", 2000, 2024
+    )
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -369,12 +384,12 @@ def test_pick_panels_goes_round_the_indicators_and_drops_denominators():
         }
     )
     # Round 1: the first of each indicator (official first); round 2 in catalogue order.
-    assert scorecard.pick_panels(table, limit=3) == [
+    assert scorecard_figures.pick_panels(table, limit=3) == [
         "IT.NET.USER.ZS",
         "DT.ODA.ODAT.CD",
         "DT.ODA.ODAT.GN.ZS",
     ]
-    assert "NY.GNP.MKTP.CD" not in scorecard.pick_panels(table)
+    assert "NY.GNP.MKTP.CD" not in scorecard_figures.pick_panels(table)
 
 
 def test_group_medians_drop_sparse_years():
@@ -385,14 +400,14 @@ def test_group_medians_drop_sparse_years():
             tidy_rows("UGA", "IT.NET.USER.ZS", {2020: 99.0}),  # other income group
         ]
     )
-    out = scorecard.group_medians(panel, REFERENCE, "Lower middle income", min_share=0.6)
+    out = scorecard_figures.group_medians(panel, REFERENCE, "Lower middle income", min_share=0.6)
     assert out[["year", "value", "n"]].values.tolist() == [[2020, 20.0, 2]]
-    assert scorecard.group_medians(panel, REFERENCE, None).empty
+    assert scorecard_figures.group_medians(panel, REFERENCE, None).empty
 
 
 def test_panel_title_has_the_id_and_at_most_two_title_lines():
     entry = catalogue.get("TX.VAL.MRCH.R1.ZS")
-    lines = scorecard.panel_title(entry.id, entry.sdg, entry.title).split("\n")
+    lines = scorecard_figures.panel_title(entry.id, entry.sdg, entry.title).split("\n")
     assert lines[0] == "17.11.1 · TX.VAL.MRCH.R1.ZS"
     assert len(lines) <= 3 and all(len(line) <= 40 for line in lines[1:])
 
@@ -405,10 +420,10 @@ def test_plots_draw_one_panel_per_series_and_one_row_per_assessed_series():
         ]
     )
     table = scorecard.assemble(scorecard.latest_values(own))
-    medians = scorecard.group_medians(own, REFERENCE, "Lower middle income")
-    fig = scorecard.plot_trends(own, medians, table, ["IT.NET.USER.ZS"], "Kenya", "LMC")
+    medians = scorecard_figures.group_medians(own, REFERENCE, "Lower middle income")
+    fig = scorecard_figures.plot_trends(own, medians, table, ["IT.NET.USER.ZS"], "Kenya", "LMC")
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 1
     prog = scorecard.assess(own, scorecard.load_targets(), 2015)
-    fig2 = scorecard.plot_progress(prog, "Kenya")
+    fig2 = scorecard_figures.plot_progress(prog, "Kenya")
     assert len(fig2.axes[0].get_yticklabels()) == 1
     plt.close("all")

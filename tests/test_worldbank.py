@@ -12,7 +12,7 @@ import requests
 import wbgapi
 from pandas.testing import assert_frame_equal
 
-from helpers import catalogue, schema, worldbank
+from helpers import catalogue, schema, worldbank, worldbank_pages
 from helpers.errors import FetchError, StoreError, UsageError
 from helpers.store import FetchResult, Payload, Store
 from tests.fakes.wb_api import (
@@ -67,7 +67,7 @@ def sleeps(monkeypatch) -> list[float]:
 
 
 def _parse(result: FetchResult, store: Store) -> pd.DataFrame:
-    return worldbank.parse(store.write(result))
+    return worldbank_pages.parse(store.write(result))
 
 
 def _expected(data, series, economies, years) -> dict[tuple[str, str, int], float]:
@@ -146,7 +146,7 @@ def test_lastupdated_becomes_the_vintage(monkeypatch, store):
     assert result.source_last_updated == "2024-12-16"
     snap = store.write(result)
     assert snap.vintage.startswith("updated 2024-12-16")
-    assert set(worldbank.parse(snap)["vintage"]) == {snap.vintage}
+    assert set(worldbank_pages.parse(snap)["vintage"]) == {snap.vintage}
 
 
 def test_on_request_sees_every_request_and_wbgapi_settings_are_restored(api):
@@ -379,7 +379,7 @@ def test_parse_dict_shape(store):
             }
         )
     )
-    assert_frame_equal(worldbank.parse(snap), expected)
+    assert_frame_equal(worldbank_pages.parse(snap), expected)
 
 
 def test_parse_classic_shape_from_the_stand_in(api, store):
@@ -390,7 +390,7 @@ def test_parse_classic_shape_from_the_stand_in(api, store):
     ]
     payloads = [Payload(f"page-{i:04d}.json", c) for i, c in enumerate(pages, start=1)]
     snap = store.write(FetchResult("worldbank", "wb-api-json", ["IT.NET.USER.ZS"], payloads))
-    tidy = worldbank.parse(snap)
+    tidy = worldbank_pages.parse(snap)
 
     series = [catalogue.get("IT.NET.USER.ZS")]
     got = {(r.economy, r.series, r.year): r.value for r in tidy.itertuples()}
@@ -408,7 +408,7 @@ def test_parse_rejects_a_page_that_is_not_data(store):
         ["IT.NET.USER.ZS"],
     )
     with pytest.raises(StoreError, match=r"page-0001.json: not a World Bank data page"):
-        worldbank.parse(snap)
+        worldbank_pages.parse(snap)
 
 
 # -- the economy list ----------------------------------------------------------------------
@@ -416,7 +416,7 @@ def test_fetch_economies_through_the_stand_in(api, store):
     result = worldbank.fetch_economies()
     assert result.format == "wb-economies-json" and result.series == []
     assert result.requests == 1 and "/v2/en/country?per_page=400" in api.requests[0]
-    ref = worldbank.parse_economies(store.write(result))
+    ref = worldbank_pages.parse_economies(store.write(result))
     assert list(ref.columns) == [
         "economy",
         "economy_name",
@@ -459,7 +459,7 @@ def test_parse_economies_on_the_genuine_country_list(shared_data, store):
             [Payload("page-0001.json", content, rows=len(rows))],
         )
     )
-    ref = worldbank.parse_economies(snap).set_index("economy")
+    ref = worldbank_pages.parse_economies(snap).set_index("economy")
 
     assert len(ref) == 296
     assert ref.loc["KEN", "region"] == "Sub-Saharan Africa"
