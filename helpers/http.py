@@ -15,6 +15,7 @@ import email.utils
 import json
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,45 @@ class RetryableError(Exception):
         self.url = url
         self.status = status
         self.retry_after = retry_after
+
+
+class HostUnreachableError(FetchError):
+    """The host name did not resolve: no DNS, so no network; another try will not help."""
+
+
+def unresolvable_host(exc: BaseException) -> bool:
+    """True when ``exc`` or anything that caused it is a failed DNS lookup.
+
+    requests wraps the lookup failure (``socket.gaierror``, urllib3's NameResolutionError)
+    several levels deep, in causes, contexts, ``reason`` attributes and ``args``.
+    """
+    todo: list[object] = [exc]
+    seen: set[int] = set()
+    while todo:
+        err = todo.pop()
+        if not isinstance(err, BaseException) or id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, socket.gaierror) or type(err).__name__ == "NameResolutionError":
+            return True
+        todo += [err.__cause__, err.__context__, getattr(err, "reason", None), *err.args]
+    return False
+
+
+def transport_error(
+    exc: BaseException, url: str, reason: str, series: list[str] | tuple[str, ...] = ()
+) -> Exception:
+    """What a connection-level failure becomes: retryable, unless the host does not resolve.
+
+    Retrying a failed DNS lookup with backoff only makes an offline machine wait a minute to
+    be told it is offline, so that case fails at once.
+    """
+    if unresolvable_host(exc):
+        host = url.split("//", 1)[-1].split("/", 1)[0]
+        return HostUnreachableError(
+            f"cannot resolve {host}: the network looks unreachable", series=series, url=url
+        )
+    return RetryableError(reason, url=url)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

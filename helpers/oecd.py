@@ -49,6 +49,7 @@ from helpers.http import (
     RetryPolicy,
     parse_retry_after,
     retry_call,
+    transport_error,
 )
 from helpers.sdmx_csv import FORMAT, FormatError, Table, check_members
 from helpers.store import FetchResult, Payload
@@ -111,7 +112,7 @@ class _Client:
             except requests.Timeout as exc:
                 raise RetryableError(f"no answer within {self.policy.timeout:g}s", url=url) from exc
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                raise RetryableError(f"connection failed: {exc}", url=url) from exc
+                raise transport_error(exc, url, f"connection failed: {exc}", series) from exc
             if resp.status_code in RETRY_STATUSES:
                 raise RetryableError(
                     f"HTTP {resp.status_code}",

@@ -255,8 +255,14 @@ def fetch(
                     if meta.get("lastupdated"):
                         updated.append(str(meta["lastupdated"]))
 
+    # One line per distinct reason, not per series: a batch shares its failure.
+    by_reason: dict[str, list[str]] = {}
     for sid, reason in failures.items():
-        log.warning("World Bank %s failed: %s", sid, reason)
+        by_reason.setdefault(reason, []).append(sid)
+    for reason, ids_failed in by_reason.items():
+        log.warning(
+            "World Bank: %d series failed (%s): %s", len(ids_failed), ", ".join(ids_failed), reason
+        )
     if not got:
         return None, failures
     result = FetchResult(

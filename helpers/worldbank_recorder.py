@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import requests
 import wbgapi
 
-from helpers.http import RetryableError, parse_retry_after
+from helpers.http import RetryableError, parse_retry_after, transport_error
 from helpers.worldbank_pages import RejectedAnswer, api_message, read_records, snippet
 
 _WBGAPI_LOCK = threading.Lock()
@@ -144,7 +144,7 @@ def attempt(run: Callable[[], Iterable], recorder: Recorder, series: list[str]) 
     except _TRANSPORT_ERRORS as exc:
         url = recorder.failed(exc)
         word = "timed out" if isinstance(exc, requests.Timeout) else "connection error"
-        raise RetryableError(f"{word}: {exc}", url=url) from exc
+        raise transport_error(exc, url, f"{word}: {exc}", series) from exc
     except wbgapi.APIError as exc:
         page = recorder.pages[-1] if recorder.pages else None
         if exc.code is not None and (exc.code == 429 or exc.code >= 500):

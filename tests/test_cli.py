@@ -236,3 +236,23 @@ def test_a_killed_fetch_leaves_no_partial_snapshot(apis):
         cwd=ROOT,
     ).returncode
     assert code == 0 and not store.missing(["IT.NET.USER.ZS"])
+
+
+def test_no_dns_fails_at_once_without_retries(capsys, monkeypatch):
+    import requests
+
+    calls = []
+
+    def no_dns(self, request, **kwargs):
+        calls.append(request.url)
+        # As requests' adapter does: the request attached, the lookup failure as the cause.
+        raise requests.ConnectionError(
+            "Max retries exceeded", request=request
+        ) from socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", no_dns)
+    code, _, err = _run(capsys, "fetch", "--quiet")
+    assert code == 1 and "network looks unreachable" in err
+    # One try per request (economy list, data batch, two OECD structure queries), no retries.
+    assert len(calls) == 4
+    assert "cannot resolve api.worldbank.org" in err and "cannot resolve sdmx.oecd.org" in err

@@ -1,9 +1,19 @@
+import socket
 from datetime import UTC, datetime
 
 import pytest
 
 from helpers.errors import FetchError
-from helpers.http import RateLimiter, RetryableError, RetryPolicy, parse_retry_after, retry_call
+from helpers.http import (
+    HostUnreachableError,
+    RateLimiter,
+    RetryableError,
+    RetryPolicy,
+    parse_retry_after,
+    retry_call,
+    transport_error,
+    unresolvable_host,
+)
 
 
 def test_retry_after_seconds_and_http_date():
@@ -79,3 +89,27 @@ def test_policy_from_env_rejects_nonsense(monkeypatch):
     monkeypatch.setenv("SDG17_HTTP_TIMEOUT", "fast")
     with pytest.raises(FetchError, match="SDG17_HTTP_TIMEOUT"):
         RetryPolicy.from_env()
+
+
+def _dns_failure() -> Exception:
+    # The shape requests gives: ConnectionError from MaxRetryError from a gaierror.
+    try:
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as inner:
+            raise ConnectionError("Max retries exceeded") from inner
+    except ConnectionError as outer:
+        return outer
+
+
+def test_a_failed_dns_lookup_is_not_retried():
+    err = transport_error(
+        _dns_failure(), "https://api.example.org/v2/x", "connection error", ["S1"]
+    )
+    assert isinstance(err, HostUnreachableError)
+    assert "cannot resolve api.example.org" in str(err) and "S1" in str(err)
+
+
+def test_other_connection_errors_are_retried():
+    err = transport_error(ConnectionRefusedError(111, "refused"), "http://127.0.0.1:9/x", "refused")
+    assert isinstance(err, RetryableError) and not unresolvable_host(ConnectionRefusedError())
