@@ -16,7 +16,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from helpers import catalogue, models, plots
+from helpers import catalogue, models, plots, wrangle
 from helpers.scorecard import NOT_ASSESSED
 from helpers.scorecard_text import short_title
 
@@ -60,12 +60,9 @@ def group_medians(
     if not isinstance(group, str) or not group:
         return pd.DataFrame(columns=["series", "year", "value", "n"])
     singles = reference.loc[~reference["is_aggregate"].fillna(False).astype(bool)]
-    members = singles.loc[singles["income_group"] == group, "economy"]
-    rows = panel[panel["economy"].isin(members)]
-    out = rows.groupby(["series", "year"])["value"].agg(["median", "size"]).reset_index()
-    out = out.rename(columns={"median": "value", "size": "n"})
-    most = out.groupby("series")["n"].transform("max")
-    return out[out["n"] >= min_share * most].reset_index(drop=True)
+    members = singles.loc[singles["income_group"] == group]
+    out = wrangle.group_medians(panel, members, by="income_group", min_share=min_share)
+    return out.drop(columns="income_group").rename(columns={"median": "value"})
 
 
 def plot_trends(
