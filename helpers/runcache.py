@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from helpers import paths
@@ -60,13 +59,7 @@ def git_info(root: Path = paths.ROOT) -> dict:
 
 
 def versions() -> dict[str, str]:
-    found = package_versions()
-    for name in _EXTRA_PACKAGES:
-        try:
-            found[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+    return package_versions(_EXTRA_PACKAGES)
 
 
 def snapshot_records(store: Store) -> list[dict]:
