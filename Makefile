@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?=
+LAB_ARGS ?=
 
 .PHONY: help setup test test-fast lint format lab demo run fetch status bench bench-run clean
 
@@ -34,7 +35,7 @@ format: $(STAMP)  ## apply ruff formatting
 	$(BIN)/ruff check --fix .
 
 lab: $(STAMP)  ## open JupyterLab with the helpers importable
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 demo: $(STAMP)  ## the main job, offline: build demo data, run every notebook, print the report path
 	$(BIN)/sdg17 demo
