@@ -1,4 +1,4 @@
-"""Beta- and sigma-convergence across economies, with tidy results like ``helpers.models``.
+"""Beta- and sigma-convergence across economies, as tidy result tables (``helpers.results``).
 
 Beta-convergence asks whether economies that started lower grew faster; sigma-convergence
 whether the spread between economies narrows over time (Barro and Sala-i-Martin 1992).
@@ -10,22 +10,17 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from helpers.models import (
-    _MIN_ECONOMIES,
-    _check_level,
-    _frame,
-    _insufficient,
-    _join,
-    _require_columns,
-    _row,
-    linear_trend,
-)
+from helpers import results
+from helpers.models import linear_trend
+
+_MIN_ECONOMIES = 5
+
 
 # --- convergence across economies ----------------------------------------------------------
 
 
 def _long_values(frame, economy_col, year_col, value_col) -> pd.DataFrame:
-    _require_columns(frame, [economy_col, year_col, value_col])
+    results.require_columns(frame, [economy_col, year_col, value_col])
     data = frame[[economy_col, year_col, value_col]].dropna(subset=[value_col])
     dup = data[data.duplicated([economy_col, year_col], keep=False)]
     if len(dup):
@@ -57,7 +52,7 @@ def beta_convergence(
     Terms: ``beta`` (negative = convergence; HC1 errors, t intervals) and, for ``log=True``,
     ``speed`` = -ln(1 + beta * T) / T. Needs at least 5 economies observed in both years.
     """
-    _check_level(level)
+    results.check_level(level)
     if not start_year < end_year:
         raise ValueError(f"start_year must precede end_year, got {start_year} and {end_year}")
     data = _long_values(frame, economy_col, year_col, value_col)
@@ -72,18 +67,18 @@ def beta_convergence(
             f"{n} economies have values in both {start_year} and {end_year}; "
             f"at least {_MIN_ECONOMIES} are needed"
         )
-        return _insufficient("beta", method, n, note)
+        return results.insufficient("beta", method, n, note)
     levels = np.log(wide.to_numpy()) if log else wide.to_numpy()
     if np.ptp(levels[:, 0]) == 0:
-        return _insufficient("beta", method, n, "every economy starts at the same value")
+        return results.insufficient("beta", method, n, "every economy starts at the same value")
     growth = (levels[:, 1] - levels[:, 0]) / span
     fit = sm.OLS(growth, sm.add_constant(levels[:, 0])).fit(cov_type="HC1", use_t=True)
     beta, ci, p_value = fit.params[1], fit.conf_int(alpha=1 - level)[1], fit.pvalues[1]
     note = f"{start_year}-{end_year}; {'log' if log else 'level'} growth per year"
-    rows = [_row("beta", beta, ci, p_value, n=n, method=method, note=note)]
+    rows = [results.row("beta", beta, ci, p_value, n=n, method=method, note=note)]
     if log:
         rows.append(_speed_row(beta, ci, p_value, span, n, method))
-    return _frame(rows)
+    return results.frame(rows)
 
 
 def _speed_row(beta, ci, p_value, span, n, method) -> dict:
@@ -93,9 +88,9 @@ def _speed_row(beta, ci, p_value, span, n, method) -> dict:
 
     if not 1 + beta * span > 0:
         note = "implied speed undefined: 1 + beta * T <= 0"
-        return _row("speed", n=n, method=method, note=note)
+        return results.row("speed", n=n, method=method, note=note)
     note = "implied speed -ln(1 + beta*T)/T; interval mapped from beta's"
-    return _row(
+    return results.row(
         "speed", speed(beta), (speed(ci[1]), speed(ci[0])), p_value, n=n, method=method, note=note
     )
 
@@ -154,7 +149,7 @@ def sigma_convergence(
     shrinking) from ``linear_trend``, HAC intervals. Years with fewer than two economies are
     left out; at least 5 years are needed.
     """
-    _check_level(level)
+    results.check_level(level)
     data = _long_values(frame, economy_col, year_col, value_col)
     if log:
         _require_positive(data, economy_col, value_col)
@@ -165,5 +160,5 @@ def sigma_convergence(
     scale = "sd of log values" if log else "sd of values"
     counts = f"economies per year vary {table['n'].min()}-{table['n'].max()}, so composition "
     varies = counts + "may drive dispersion" if table["n"].nunique() > 1 else ""
-    result["note"] = [_join(scale, varies, note) for note in result["note"]]
+    result["note"] = [results.join_notes(scale, varies, note) for note in result["note"]]
     return result.assign(term="sigma_trend", method="sigma_convergence_ols_hac")

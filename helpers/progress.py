@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.models import INSUFFICIENT, OK, prepare_series
+from helpers.results import INSUFFICIENT, OK, prepare_series
 
 PROGRESS_COLUMNS = (
     "base_year",

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from helpers import catalogue, models, progress
+from helpers import catalogue, models, progress, results
 from helpers.errors import SchemaError
 from helpers.paths import REFERENCE_DIR
 
@@ -46,7 +46,7 @@ LOG_TREND_KINDS = ("usd", "usd_millions", "count")
 DIRECTIONS = ("increase", "decrease", "none")
 ROLES = ("all", "provider", "recipient")
 NOT_ASSESSED = "not assessed"
-CATEGORY_ORDER = [*progress.CATEGORIES, models.INSUFFICIENT, NOT_ASSESSED]
+CATEGORY_ORDER = [*progress.CATEGORIES, results.INSUFFICIENT, NOT_ASSESSED]
 # Fewer income-group peers than this and the gap to their median is not computed.
 MIN_PEERS_FOR_GAP = 3
 _TARGET_DEFAULTS = {
@@ -338,7 +338,11 @@ def assess(own: pd.DataFrame, targets: pd.DataFrame, base_year: int) -> pd.DataF
             }
         elif int(tgt["target_year"]) <= base + 2:
             note = f"base year {base} is too close to the target year {int(tgt['target_year'])}"
-            result = {"category": models.INSUFFICIENT, "status": models.INSUFFICIENT, "note": note}
+            result = {
+                "category": results.INSUFFICIENT,
+                "status": results.INSUFFICIENT,
+                "note": note,
+            }
         else:
             data = pd.Series(grp["value"].to_numpy(), index=grp["year"].to_numpy(), name=sid)
             target = None if pd.isna(tgt["target"]) else float(tgt["target"])
@@ -349,8 +353,8 @@ def assess(own: pd.DataFrame, targets: pd.DataFrame, base_year: int) -> pd.DataF
                 .iloc[0]
                 .to_dict()
             )
-            if out["status"] == models.INSUFFICIENT:
-                out["category"] = models.INSUFFICIENT
+            if out["status"] == results.INSUFFICIENT:
+                out["category"] = results.INSUFFICIENT
             result = out
         rows.append({**head, **result, "basis": tgt["basis"]})
     columns = ["series", "title", "sdg", "direction", "target", "target_year", "base_from"]

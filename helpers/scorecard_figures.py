@@ -16,7 +16,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from helpers import catalogue, models, plots, wrangle
+from helpers import catalogue, plots, results, wrangle
 from helpers.scorecard import NOT_ASSESSED
 from helpers.scorecard_text import short_title
 
@@ -25,7 +25,7 @@ CATEGORY_COLOURS = {
     "moderate progress": "#e6ab02",
     "off track": "#d95f02",
     "regressing": "#b2182b",
-    models.INSUFFICIENT: "#9e9e9e",
+    results.INSUFFICIENT: "#9e9e9e",
 }
 MAX_PANELS = 12
 
@@ -144,7 +144,7 @@ def plot_progress(prog: pd.DataFrame, name: str):
     finite = np.concatenate([actual[np.isfinite(actual)], required[np.isfinite(required)], [0.0]])
     span = max(1.0, float(np.max(np.abs(finite)))) * 1.25
     for y, row, x, need in zip(ys, rows.itertuples(index=False), actual, required, strict=True):
-        colour = CATEGORY_COLOURS.get(row.category, CATEGORY_COLOURS[models.INSUFFICIENT])
+        colour = CATEGORY_COLOURS.get(row.category, CATEGORY_COLOURS[results.INSUFFICIENT])
         if np.isfinite(x):
             ax.scatter([x], [y], s=170, marker="s", color=colour, zorder=3, edgecolor="white")
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import models
+from helpers import results
 from helpers.scorecard import MIN_PEERS_FOR_GAP, NOT_ASSESSED, category_counts
 
 # --- the readable table -------------------------------------------------------------------
@@ -60,7 +60,7 @@ def progress_sentence(prog: pd.DataFrame, name: str, base_year: int) -> str:
         )
     counts = category_counts(judged)
     parts = [
-        f"{n} {'with ' if cat == models.INSUFFICIENT else ''}{cat}" for cat, n in counts.items()
+        f"{n} {'with ' if cat == results.INSUFFICIENT else ''}{cat}" for cat, n in counts.items()
     ]
     text = _join_list(parts)
     skipped = int((prog["category"] == NOT_ASSESSED).sum())

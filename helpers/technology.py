@@ -1,5 +1,5 @@
-"""Technology access and the digital divide (SDG 17.6, 17.8): verbs for
-``notebooks/03_technology_access.ipynb``.
+"""Technology access and the digital divide (SDG 17.6, 17.8): the data verbs and sentences of
+``notebooks/03_technology_access.ipynb`` (its figures are in ``technology_figures``).
 
 Conventions fixed here so that the notebook and its tests agree:
 
@@ -7,7 +7,7 @@ Conventions fixed here so that the notebook and its tests agree:
   idea: per series, each economy's latest value within ``RECENT_WINDOW`` years of the
   series' latest year, then the median per income group. An economy whose last value is
   older is left out rather than mixed with current values.
-- **Adoption curves** are fractional logits (``models.fractional_logit``) with a saturation
+- **Adoption curves** are fractional logits (``adoption.fractional_logit``) with a saturation
   level: 100 for the share of the population using the internet, a parameter for mobile
   subscriptions (people can hold several SIMs, so 100 per 100 people is no ceiling).
   Targets (50, 75) are in the series' own units.
@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
 
-from helpers import models, wrangle
+from helpers import adoption, wrangle
+from helpers.results import OK, RESULT_COLUMNS, insufficient
 
 INTERNET = "IT.NET.USER.ZS"
 BROADBAND = "IT.NET.BBND.P2"
@@ -96,7 +94,7 @@ def fit_adoption(
     value: str = "value",
     targets: tuple[float, ...] = TARGETS,
 ) -> pd.DataFrame:
-    """``models.fractional_logit`` for each ``by`` unit (economy or group) of a long frame.
+    """``adoption.fractional_logit`` for each ``by`` unit (economy or group) of a long frame.
 
     A unit with values above ``saturation`` gets one row with status ``"above saturation"``
     instead of stopping the loop: the S-curve with that ceiling does not describe it.
@@ -110,14 +108,14 @@ def fit_adoption(
         peak = series.max()
         if peak > saturation:
             note = f"values reach {peak:.0f}, above the saturation level {saturation:g}"
-            result = models._insufficient("slope", "fractional_logit_hc1", len(series), note)
+            result = insufficient("slope", "fractional_logit_hc1", len(series), note)
             result["status"] = "above saturation"
         else:
-            result = models.fractional_logit(series, saturation, level, targets)
+            result = adoption.fractional_logit(series, saturation, level, targets)
         result.insert(0, by, unit)
         pieces.append(result)
     if not pieces:
-        return pd.DataFrame(columns=[by, *models.RESULT_COLUMNS])
+        return pd.DataFrame(columns=[by, *RESULT_COLUMNS])
     return pd.concat(pieces, ignore_index=True)
 
 
@@ -125,12 +123,12 @@ def _status(rows: pd.DataFrame) -> tuple[str, str]:
     if rows.empty:
         return "no data", "no values in the years asked for"
     status = rows["status"].iloc[0]
-    if status != models.OK:
+    if status != OK:
         return status, rows["note"].iloc[0]
     reach = rows[rows["term"].str.startswith("year_reach")]
     if reach["estimate"].isna().all():
         return "no upward trend", reach["note"].iloc[0] if len(reach) else ""
-    return models.OK, "; ".join(dict.fromkeys(n for n in reach["note"] if n))
+    return OK, "; ".join(dict.fromkeys(n for n in reach["note"] if n))
 
 
 def reach_table(
@@ -181,7 +179,7 @@ def adoption_curves(
         if grp.empty or grp[value].max() > saturation:
             continue
         series = pd.Series(grp[value].to_numpy(), index=grp["year"].to_numpy(), name=unit)
-        curve = models.predict_fractional_logit(series, years, saturation, level)
+        curve = adoption.predict_fractional_logit(series, years, saturation, level)
         pieces.append(curve.drop(columns="note").assign(**{by: unit}))
     if not pieces:
         return pd.DataFrame(columns=[by, "year", "fitted", "ci_low", "ci_high", "status"])
@@ -222,7 +220,7 @@ def adoption_table(
 def reach_sentences(table: pd.DataFrame, level: float, kind: str = "income group") -> list[str]:
     """One line per ``kind`` unit with a projected year: when it reaches 50 and 75."""
     lines = []
-    for r in table[(table["kind"] == kind) & (table["status"] == models.OK)].itertuples():
+    for r in table[(table["kind"] == kind) & (table["status"] == OK)].itertuples():
         label = SERIES.get(r.series, r.series).split(" (")[0].lower()
         lines.append(
             f"- {r.unit}, {label}: 50 around {r.year_reach_50:.0f} ({level:.0%} interval "
@@ -235,7 +233,7 @@ def reach_sentences(table: pd.DataFrame, level: float, kind: str = "income group
 def status_sentences(table: pd.DataFrame) -> list[str]:
     """One line per unit and series whose adoption curve gives no projected year, saying why."""
     lines = []
-    for row in table[table["status"] != models.OK].itertuples(index=False):
+    for row in table[table["status"] != OK].itertuples(index=False):
         label = SERIES.get(row.series, row.series).split(" (")[0]
         lines.append(f"- {row.unit}, {label.lower()}: {row.status} ({row.note}).")
     return lines
@@ -306,7 +304,7 @@ def convergence_sentences(table: pd.DataFrame, level: float) -> list[str]:
     """Plain-language reading of the ``sigma_trend`` and ``beta`` rows (shares, levels)."""
     lines = []
     for row in table.itertuples(index=False):
-        if row.status != models.OK:
+        if row.status != OK:
             lines.append(f"`{row.term}`: not estimated ({row.note}).")
             continue
         clear = row.p_value < 1 - level
@@ -320,111 +318,3 @@ def convergence_sentences(table: pd.DataFrame, level: float) -> list[str]:
         verdict = "" if clear else "; not distinguishable from zero"
         lines.append(f"{what} ({interval}{verdict}; {row.note}).")
     return lines
-
-
-# --- figures -------------------------------------------------------------------------------
-
-
-def draw_trajectories(axes, frame: pd.DataFrame, economies: list[str]) -> None:
-    """One panel per technology series, one line per economy (same colour everywhere), and
-    one legend for the figure. Show at most ``MAX_LINES`` economies: more cannot be told apart.
-    """
-    names = frame.drop_duplicates("economy").set_index("economy")["economy_name"]
-    colours = dict(zip(economies, _palette(len(economies)), strict=True))
-    for ax, (sid, label) in zip(np.ravel(axes), SERIES.items(), strict=True):
-        data = frame[(frame["series"] == sid) & frame["economy"].isin(economies)]
-        for code in economies:
-            line = data[data["economy"] == code].sort_values("year")
-            if len(line):  # markers, so that a single year still shows
-                ax.plot(line["year"], line["value"], color=colours[code], marker="o", ms=2.5)
-        if data.empty:
-            ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
-        ax.set_title(label, fontsize=10)
-        ax.set_xlabel("Year")
-        ax.set_ylabel(label.split("(")[-1].rstrip(")"))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if len(frame):  # one time axis for all panels, also when a series has a single year
-            ax.set_xlim(frame["year"].min() - 0.5, frame["year"].max() + 0.5)
-    handles = [Line2D([], [], color=colours[c], label=names.get(c, c)) for c in economies]
-    figure = np.ravel(axes)[0].figure
-    figure.legend(
-        handles=handles, loc="upper right", bbox_to_anchor=(1.0, 0.93), ncols=4, fontsize=9
-    )
-
-
-def draw_curves(ax, observed: pd.DataFrame, curves: pd.DataFrame, units: list[str], unit: str):
-    """Observed points and fitted S-curves (with intervals) for a few economies."""
-    names = observed.drop_duplicates("economy").set_index("economy")["economy_name"]
-    for code, colour in zip(units, _palette(len(units)), strict=True):
-        obs = observed[observed["economy"] == code]
-        fit = curves[curves["economy"] == code]
-        ax.scatter(obs["year"], obs["value"], s=12, color=colour, label=names.get(code, code))
-        ax.plot(fit["year"], fit["fitted"], color=colour, lw=1.8)
-        ax.fill_between(
-            fit["year"].astype(float), fit["ci_low"], fit["ci_high"], color=colour, alpha=0.15
-        )
-    for target in TARGETS:
-        ax.axhline(target, color="0.4", lw=0.8, ls=":")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Year")
-    ax.set_ylabel(unit)
-
-
-def draw_adoption(
-    axes,
-    frame: pd.DataFrame,
-    adoption: pd.DataFrame,
-    saturations: dict[str, float],
-    years: list[int],
-    level: float,
-    shown: int = 4,
-) -> None:
-    """One panel per series: observed points and fitted curves for the first ``shown``
-    economies of ``adoption`` with a usable fit."""
-    for ax, (sid, saturation) in zip(np.ravel(axes), saturations.items(), strict=True):
-        ok = adoption[
-            (adoption["kind"] == "economy")
-            & (adoption["series"] == sid)
-            & (adoption["status"] == models.OK)
-        ]
-        units = ok["unit"].head(shown).tolist()
-        observed = frame[(frame["series"] == sid) & frame["economy"].isin(units)]
-        curves = adoption_curves(observed, units, "economy", years, saturation, level)
-        label = SERIES[sid]
-        draw_curves(ax, observed, curves, units, label.split("(")[-1].rstrip(")"))
-        ax.set_title(f"{label.split(' (')[0]} (saturation {saturation:g})", fontsize=10)
-        if units:
-            ax.legend(fontsize=8, loc="upper left")
-        else:
-            where = {"ha": "center", "va": "center", "transform": ax.transAxes}
-            ax.text(0.5, 0.5, "no economy with a usable fit", **where)
-
-
-def draw_divide(axes, medians: pd.DataFrame, gap: pd.DataFrame, spread: pd.DataFrame) -> None:
-    """Income-group medians, the high-low gap, and the dispersion across economies."""
-    left, middle, right = axes
-    for group in [g for g in wrangle.INCOME_ORDER if g in set(medians["income_group"])]:
-        data = medians[medians["income_group"] == group]
-        left.plot(data["year"], data["median"], label=group)
-    left.set(title="Median by income group", xlabel="Year", ylabel="% of population")
-    left.legend(fontsize=8)
-    middle.plot(gap["year"], gap["gap"], color="#d55e00")
-    middle.set(
-        title="High-income minus low-income median", xlabel="Year", ylabel="percentage points"
-    )
-    right.plot(spread["year"], spread["sd"], color="#0173b2", label="Standard deviation (pp)")
-    twin = right.twinx()
-    twin.plot(spread["year"], spread["cv"], color="#029e73", ls="--", label="CV (right axis)")
-    twin.set_ylabel("coefficient of variation (sd / mean)")
-    twin.grid(False)
-    right.set(title="Dispersion across economies", xlabel="Year", ylabel="percentage points")
-    handles = right.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    right.legend(handles=handles, fontsize=8, loc="center right")
-    for ax in axes:
-        ax.title.set_fontsize(10)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-
-
-def _palette(n: int) -> list:
-    # The project palette has 10 colours; beyond that, evenly spaced hues stay distinct.
-    return sns.color_palette("colorblind" if n <= 10 else "husl", n)

@@ -11,8 +11,8 @@ import pytest
 from scipy import special
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from helpers import convergence, models
-from helpers.models import INSUFFICIENT, OK, RESULT_COLUMNS
+from helpers import adoption, convergence, models, results
+from helpers.results import INSUFFICIENT, OK, RESULT_COLUMNS
 
 YEARS = np.arange(2000, 2024)
 
@@ -55,7 +55,7 @@ SERIES_MODELS = {
     "cusum_test": (models.cusum_test, {}, 8),
     "forecast_llt": (models.forecast, {"method": "local_linear_trend"}, 8),
     "forecast_holt": (models.forecast, {"method": "holt"}, 8),
-    "fractional_logit": (models.fractional_logit, {}, 6),
+    "fractional_logit": (adoption.fractional_logit, {}, 6),
 }
 LEVEL_MODELS = [k for k in SERIES_MODELS if k != "chow_test"]
 
@@ -130,27 +130,27 @@ def test_bad_level_raises(name, level):
 def test_prepare_series_sorts_and_drops_nan():
     raw = pd.Series([3.0, np.nan, 1.0], index=[2002, 2001, 2000])
     expected = pd.Series([1.0, 3.0], index=pd.Index([2000, 2002], name="year"))
-    pdt.assert_series_equal(models.prepare_series(raw), expected)
+    pdt.assert_series_equal(results.prepare_series(raw), expected)
 
 
 def test_prepare_series_rejects_duplicate_years():
     with pytest.raises(ValueError, match=r"duplicate years \[2001\]"):
-        models.prepare_series(pd.Series([1.0, 2.0, 3.0], index=[2000, 2001, 2001]))
+        results.prepare_series(pd.Series([1.0, 2.0, 3.0], index=[2000, 2001, 2001]))
 
 
 def test_prepare_series_rejects_fractional_years():
     with pytest.raises(ValueError, match="integer years"):
-        models.prepare_series(pd.Series([1.0, 2.0], index=[2000.5, 2001.0]))
+        results.prepare_series(pd.Series([1.0, 2.0], index=[2000.5, 2001.0]))
 
 
 def test_prepare_series_rejects_a_dataframe():
     with pytest.raises(TypeError, match="Series"):
-        models.prepare_series(pd.DataFrame({"value": [1.0]}))
+        results.prepare_series(pd.DataFrame({"value": [1.0]}))
 
 
 def test_prepare_series_reads_years_from_a_datetime_index():
     raw = pd.Series([1.0, 2.0], index=pd.to_datetime(["2000-01-01", "2001-01-01"]))
-    assert models.prepare_series(raw).index.tolist() == [2000, 2001]
+    assert results.prepare_series(raw).index.tolist() == [2000, 2001]
 
 
 # --- trends --------------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def test_forecast_rejects_bad_arguments(argument, value):
 
 
 def test_fractional_logit_recovers_year_reaching_targets():
-    result = models.fractional_logit(_adoption(0.3, 2012.0))
+    result = adoption.fractional_logit(_adoption(0.3, 2012.0))
     assert _term(result, "slope")["estimate"] == pytest.approx(0.3, abs=0.03)
     assert _term(result, "year_reach_50")["estimate"] == pytest.approx(2012.0, abs=1.0)
     reach_75 = _term(result, "year_reach_75")
@@ -319,20 +319,20 @@ def test_fractional_logit_recovers_year_reaching_targets():
 
 
 def test_fractional_logit_notes_target_already_reached():
-    note = _term(models.fractional_logit(_adoption()), "year_reach_50")["note"]
+    note = _term(adoption.fractional_logit(_adoption()), "year_reach_50")["note"]
     assert "already reached in the data" in note
 
 
 def test_fractional_logit_declining_share_gives_no_target_year():
-    reach = _term(models.fractional_logit(_adoption(slope=-0.3)), "year_reach_75")
+    reach = _term(adoption.fractional_logit(_adoption(slope=-0.3)), "year_reach_75")
     assert reach["status"] == OK
     assert np.isnan(reach["estimate"])
     assert "no upward trend" in reach["note"]
 
 
 def test_fractional_logit_saturation_rescales_values():
-    share = models.fractional_logit(_adoption() / 100, saturation=1.0, targets=(0.5,))
-    percent = models.fractional_logit(_adoption(), saturation=100.0, targets=(50.0,))
+    share = adoption.fractional_logit(_adoption() / 100, saturation=1.0, targets=(0.5,))
+    percent = adoption.fractional_logit(_adoption(), saturation=100.0, targets=(50.0,))
     pdt.assert_series_equal(share["estimate"], percent["estimate"])
 
 
@@ -340,21 +340,21 @@ def test_fractional_logit_rejects_values_above_saturation():
     data = _adoption()
     data[2003] = 101.0
     with pytest.raises(ValueError, match=r"years \[2003\]"):
-        models.fractional_logit(data)
+        adoption.fractional_logit(data)
 
 
 def test_fractional_logit_rejects_target_at_saturation():
     with pytest.raises(ValueError, match="targets"):
-        models.fractional_logit(_adoption(), targets=(100.0,))
+        adoption.fractional_logit(_adoption(), targets=(100.0,))
 
 
 def test_fractional_logit_perfect_separation_is_insufficient():
     jump = _series([0.0, 0.0, 0.0, 0.0, 100.0, 100.0, 100.0, 100.0])
-    _assert_insufficient(models.fractional_logit(jump), 8, "not identified")
+    _assert_insufficient(adoption.fractional_logit(jump), 8, "not identified")
 
 
 def test_predict_fractional_logit_returns_curve_in_value_units():
-    curve = models.predict_fractional_logit(_adoption(), [2000, 2012, 2030])
+    curve = adoption.predict_fractional_logit(_adoption(), [2000, 2012, 2030])
     assert list(curve.columns) == ["year", "fitted", "ci_low", "ci_high", "status", "note"]
     assert curve["fitted"].tolist() == pytest.approx(
         100 * special.expit(0.3 * np.array([-12, 0, 18])), abs=2.0
@@ -363,7 +363,7 @@ def test_predict_fractional_logit_returns_curve_in_value_units():
 
 
 def test_predict_fractional_logit_with_too_few_points_is_insufficient():
-    curve = models.predict_fractional_logit(_adoption().iloc[:4], [2030])
+    curve = adoption.predict_fractional_logit(_adoption().iloc[:4], [2030])
     assert curve["status"].tolist() == [INSUFFICIENT]
     assert curve["fitted"].isna().all()
 

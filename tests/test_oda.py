@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import models, oda
+from helpers import models, oda, oda_figures, oda_text
 from helpers.report import ParameterError
 
 GE, NET, GNI, GNI_GE = oda.GE, oda.NET, oda.GNI, oda.GNI_GE
@@ -156,7 +156,7 @@ def test_rank_latest_of_nothing_is_empty():
 
 
 def test_ranking_sentence_names_who_meets_the_target():
-    text = oda.ranking_sentence(oda.rank_latest(_ratio()))
+    text = oda_text.ranking_sentence(oda.rank_latest(_ratio()))
     assert "In **2020**, 2 of the 3 providers" in text
     assert "Norway (1.10%), UAE (0.70%)" in text
     assert "**0.30%**, 0.40 percentage points short" in text
@@ -207,7 +207,7 @@ def test_oda_gap_uses_net_flows_before_the_switch():
 
 
 def test_gap_sentence_gives_the_dac_total_and_the_shortfalls():
-    text = oda.gap_sentence(oda.oda_gap(_dac1(), 2020))
+    text = oda_text.gap_sentence(oda.oda_gap(_dac1(), 2020))
     assert "a gap of **US$190.0 billion**" in text
     assert "1 of the 2 providers with data fall short of 0.7%, by US$112.0 billion" in text
     assert "1 reach it (Norway)" in text
@@ -216,11 +216,11 @@ def test_gap_sentence_gives_the_dac_total_and_the_shortfalls():
 def test_gap_sentence_flags_rounded_ratios_that_fall_short():
     gap = oda.oda_gap(_dac1(), 2020)
     ranked = pd.DataFrame({"economy": ["USA"], "meets_target": [True]})
-    assert "United States reaches 0.7% as reported" in oda.gap_sentence(gap, ranked)
+    assert "United States reaches 0.7% as reported" in oda_text.gap_sentence(gap, ranked)
 
 
 def test_gap_sentence_without_data():
-    assert "no gap is computed" in oda.gap_sentence(oda.oda_gap(_dac1(), 1990))
+    assert "no gap is computed" in oda_text.gap_sentence(oda.oda_gap(_dac1(), 1990))
 
 
 # --- volume ----------------------------------------------------------------------------------
@@ -243,13 +243,13 @@ def test_fitted_loglinear_reproduces_an_exact_exponential():
 
 def test_model_sentences_say_when_data_are_insufficient():
     short = pd.Series([1.0, 2.0, 3.0], index=[2018, 2019, 2020])
-    assert "not estimated (insufficient data: 3 usable" in oda.trend_sentence(
+    assert "not estimated (insufficient data: 3 usable" in oda_text.trend_sentence(
         models.loglinear_trend(short), 0.95, "ODA"
     )
-    assert "not run (insufficient data" in oda.chow_sentence(
+    assert "not run (insufficient data" in oda_text.chow_sentence(
         models.chow_test(short, 2018), 2018, 0.95
     )
-    assert oda.forecast_sentence(models.forecast(short), 0.95, "constant prices").startswith(
+    assert oda_text.forecast_sentence(models.forecast(short), 0.95, "constant prices").startswith(
         "No forecast is made (insufficient data"
     )
 
@@ -260,12 +260,12 @@ def test_model_sentences_report_estimates():
     data = pd.Series(1000 * 1.03 ** (years - 2000) * np.exp(rng.normal(0, 0.02, len(years))), years)
     trend = models.loglinear_trend(data, level=0.9)
     growth = trend.set_index("term").loc["growth_rate", "estimate"]
-    text = oda.trend_sentence(trend, 0.9, "ODA")
+    text = oda_text.trend_sentence(trend, 0.9, "ODA")
     assert f"**{100 * growth:+.1f}% a year** over 2000-2024 (90% interval" in text
     chow = models.chow_test(data, 2018)
-    assert f"p = {chow['p_value'].iloc[0]:.3f}" in oda.chow_sentence(chow, 2018, 0.95)
+    assert f"p = {chow['p_value'].iloc[0]:.3f}" in oda_text.chow_sentence(chow, 2018, 0.95)
     outlook = models.forecast(data, horizon=3)
-    assert "for 2027, with a 95% prediction interval" in oda.forecast_sentence(
+    assert "for 2027, with a 95% prediction interval" in oda_text.forecast_sentence(
         outlook, 0.95, "constant prices"
     )
 
@@ -273,15 +273,17 @@ def test_model_sentences_report_estimates():
 def test_volume_titles_say_what_could_not_be_fitted():
     ok = pd.DataFrame({"status": ["ok"], "note": [""]})
     short = pd.DataFrame({"status": ["insufficient data"], "note": ["3 points"]})
-    assert oda.volume_titles(ok, ok, "constant", 5) == (
+    assert oda_text.volume_titles(ok, ok, "constant", 5) == (
         "DAC countries' net ODA: trend and forecast",
         "Net disbursements, constant prices; 5-year forecast",
     )
-    assert oda.volume_titles(short, short, "current", 5) == (
+    assert oda_text.volume_titles(short, short, "current", 5) == (
         "DAC countries' net ODA",
         "Net disbursements, current prices; too few years for a trend or a forecast",
     )
-    assert oda.volume_titles(ok, short, "current", 5)[1].endswith("too few years for a forecast")
+    assert oda_text.volume_titles(ok, short, "current", 5)[1].endswith(
+        "too few years for a forecast"
+    )
 
 
 def test_model_table_names_each_model():
@@ -333,11 +335,13 @@ def test_median_trend_is_per_group_and_year():
 
 
 def test_dependence_sentence():
-    text = oda.dependence_sentence(oda.recipient_medians(_received(), REFERENCE))
+    text = oda_text.dependence_sentence(oda.recipient_medians(_received(), REFERENCE))
     assert "Across the 2 economies with data (latest year 2019-2020)" in text
     assert "**2.00% of GNI** and US$30 per person" in text
     assert "Low income 3.00%, Lower middle income 1.00%" in text
-    assert "No recipient" in oda.dependence_sentence(oda.recipient_medians(_tidy([]), REFERENCE))
+    assert "No recipient" in oda_text.dependence_sentence(
+        oda.recipient_medians(_tidy([]), REFERENCE)
+    )
 
 
 def test_ldc_share_divides_ldc_by_developing_countries():
@@ -369,13 +373,13 @@ def test_ldc_sentence():
             "share": [25.0, 20.0],
         }
     )
-    text = oda.ldc_sentence(share, "constant")
+    text = oda_text.ldc_sentence(share, "constant")
     assert text == (
         "In **2020** the least developed countries received **20.0%** of the ODA disbursed to "
         "developing countries (US$30.0 billion of US$150.0 billion, constant prices), against "
         "25.0% in 2000."
     )
-    assert "No year" in oda.ldc_sentence(share.iloc[0:0], "constant")
+    assert "No year" in oda_text.ldc_sentence(share.iloc[0:0], "constant")
 
 
 def test_ratio_sources_follow_the_bases_present():
@@ -401,24 +405,26 @@ def axes():
 
 def test_plot_ranked_draws_one_bar_per_row_and_the_target(axes):
     ranked = oda.rank_latest(_ratio())
-    oda.plot_ranked(axes[0], ranked)
+    oda_figures.plot_ranked(axes[0], ranked)
     assert len(axes[0].patches) == len(ranked)
     assert axes[0].get_yticklabels()[0].get_text() == "Norway"
     assert "0.7% target" in [t.get_text() for t in axes[0].get_legend().get_texts()]
 
 
 def test_plot_oda_gni_trend_marks_the_switch_only_inside_the_years(axes):
-    oda.plot_oda_gni_trend(axes[0], _ratio(), ["DAC", "NOR"])
+    oda_figures.plot_oda_gni_trend(axes[0], _ratio(), ["DAC", "NOR"])
     assert not axes[0].texts  # 2019-2020 only: no change of measure to mark
     wider = pd.concat([_ratio(), _ratio().assign(year=2016)])
-    oda.plot_oda_gni_trend(axes[1], wider, ["DAC", "NOR"])
+    oda_figures.plot_oda_gni_trend(axes[1], wider, ["DAC", "NOR"])
     assert [t.get_text() for t in axes[1].texts] == ["grant-equivalent measure from 2018"]
 
 
 def test_plot_volume_without_forecast_shows_the_observations(axes):
     observed = pd.Series([1000.0, 2000.0, 3000.0], index=[2018, 2019, 2020])
     outlook = models.forecast(observed)
-    oda.plot_volume(axes[0], observed, pd.Series(dtype=float), outlook, 0.95, "constant prices")
+    oda_figures.plot_volume(
+        axes[0], observed, pd.Series(dtype=float), outlook, 0.95, "constant prices"
+    )
     assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["observed"]
     assert axes[0].get_ylim()[0] == 0
 
@@ -426,9 +432,9 @@ def test_plot_volume_without_forecast_shows_the_observations(axes):
 def test_plot_dependence_and_ldc_share_draw(axes):
     received = _received()
     trend = oda.median_trend(received, REFERENCE, oda.RECIPIENT_SERIES[0])
-    oda.plot_dependence(axes, trend, oda.recipient_medians(received, REFERENCE))
+    oda_figures.plot_dependence(axes, trend, oda.recipient_medians(received, REFERENCE))
     assert len(axes[0].lines) == 2
     assert len(axes[1].patches) == len(axes[2].patches) > 0
     share = pd.DataFrame({"year": [2000, 2001], "share": [20.0, 60.0]})
-    oda.plot_ldc_share(axes[0], share)
+    oda_figures.plot_ldc_share(axes[0], share)
     assert axes[0].get_ylim()[1] == pytest.approx(66.0)

@@ -7,8 +7,8 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from helpers.models import INSUFFICIENT
 from helpers.progress import PROGRESS_COLUMNS, assess_progress
+from helpers.results import INSUFFICIENT
 
 
 def _from(base: float, latest: float, base_year: int = 2015, latest_year: int = 2020) -> pd.Series:

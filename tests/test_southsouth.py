@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import models, southsouth, wrangle
+from helpers import models, southsouth, southsouth_figures, wrangle
 
 NET_Q, GE_Q = "DAC1.ODA.NET.CONSTANT", "DAC1.ODA.GE.CONSTANT"
 R = southsouth.SOUTH_SOUTH_SERIES
@@ -281,7 +281,7 @@ def test_figures_draw_without_error():
     _fig, axes = plt.subplots(1, 2)
     trade = _trade()
     shares = southsouth.south_south_shares(trade).dropna(subset=["value"])
-    southsouth.draw_trade(
+    southsouth_figures.draw_trade(
         axes,
         southsouth.exporter_medians(shares, _reference()),
         southsouth.destination_medians(trade, shares, _reference(), 2010),
@@ -290,6 +290,8 @@ def test_figures_draw_without_error():
     titles = {axes[1].get_title(loc=loc) for loc in ("left", "center")}
     assert "Median share by destination, 2010" in titles
     _fig2, axes2 = plt.subplots(1, 2)
-    southsouth.draw_resources(axes2, pd.DataFrame(columns=["series", "income_group", "year"]))
+    southsouth_figures.draw_resources(
+        axes2, pd.DataFrame(columns=["series", "income_group", "year"])
+    )
     assert "No data for" in axes2[0].texts[0].get_text()
     plt.close("all")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import convergence, technology
+from helpers import convergence, technology, technology_figures
 
 NET, MOB = technology.INTERNET, technology.MOBILE
 YEARS = list(range(2000, 2012))
@@ -187,15 +187,15 @@ def test_convergence_sentences_read_signs():
 def test_figures_draw_without_error():
     frame = _tidy([("KEN", y, NET, v) for y, v in zip(YEARS, _logistic(2009), strict=True)])
     _fig, axes = plt.subplots(2, 2)
-    technology.draw_trajectories(axes, frame, ["KEN"])
+    technology_figures.draw_trajectories(axes, frame, ["KEN"])
     assert axes[0, 0].get_lines() and axes[1, 1].texts[0].get_text() == "no data"
     medians = pd.DataFrame(
         {"income_group": "Low income", "series": NET, "year": YEARS, "median": _logistic(2012)}
     )
     adoption = technology.adoption_table(frame, medians, ["KEN"], {NET: 100.0}, 0.95)
     _fig, axes = plt.subplots(1, 1, squeeze=False)
-    technology.draw_adoption(axes, frame, adoption, {NET: 100.0}, YEARS, 0.95)
+    technology_figures.draw_adoption(axes, frame, adoption, {NET: 100.0}, YEARS, 0.95)
     _fig, axes = plt.subplots(1, 3)
     gap = technology.income_gap(medians)
-    technology.draw_divide(axes, medians, gap, convergence.dispersion(frame))
+    technology_figures.draw_divide(axes, medians, gap, convergence.dispersion(frame))
     plt.close("all")
