@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
+import pytest
 
 from helpers import paths
 
@@ -80,3 +82,30 @@ def text_of(nb) -> str:
 
 def load_json(path: Path) -> dict:
     return json.loads(Path(path).read_text())
+
+
+def store_runs(name: str):
+    """Module-scoped fixtures ``demo_run`` and ``real_run``: the notebook executed once on
+    each session store, as ``(executed notebook, output folder, store root)``.
+
+    Use as ``demo_run, real_run = store_runs(NAME)`` in a test module.
+    """
+
+    def _run(root: Path, tmp_path_factory, tag: str):
+        out = tmp_path_factory.mktemp(f"{name}-{tag}")
+        return execute(name, root, out), out, root
+
+    @pytest.fixture(scope="module")
+    def demo_run(demo_root, tmp_path_factory):
+        return _run(demo_root, tmp_path_factory, "demo")
+
+    @pytest.fixture(scope="module")
+    def real_run(real_root, tmp_path_factory):
+        return _run(real_root, tmp_path_factory, "real")
+
+    return demo_run, real_run
+
+
+def saved_table(out: Path, name: str) -> pd.DataFrame:
+    """A table a notebook saved as ``<name>.csv`` in its output folder."""
+    return pd.read_csv(Path(out) / f"{name}.csv")

@@ -9,7 +9,7 @@ import pytest
 from helpers import catalogue, groups, tidy
 from helpers.demo_notice import DEMO_NOTICE
 from helpers.store import Store
-from tests.notebook_harness import error_outputs, execute, text_of
+from tests.notebook_harness import error_outputs, execute, saved_table, store_runs, text_of
 
 NAME = "00_data_inventory"
 pytestmark = pytest.mark.notebook
@@ -17,16 +17,7 @@ FILES = ["inventory.csv", "coverage.csv", "gaps.csv", "provenance.csv"]
 FIGURES = ["coverage_heatmap.png", "coverage_heatmap.svg"]
 
 
-@pytest.fixture(scope="module")
-def demo_run(demo_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb00-demo")
-    return execute(NAME, demo_root, out), out, demo_root
-
-
-@pytest.fixture(scope="module")
-def real_run(real_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb00-real")
-    return execute(NAME, real_root, out), out, real_root
+demo_run, real_run = store_runs(NAME)
 
 
 @pytest.mark.parametrize("run", ["demo_run", "real_run"])
@@ -45,7 +36,7 @@ def test_demo_run_says_the_data_are_synthetic(demo_run):
 @pytest.mark.parametrize("run", ["demo_run", "real_run"])
 def test_inventory_lists_every_catalogue_series_with_its_rows(run, request):
     _, out, root = request.getfixturevalue(run)
-    table = pd.read_csv(out / "inventory.csv")
+    table = saved_table(out, "inventory")
     assert table["series"].tolist() == catalogue.load().ids()
     store = Store(root)
     rows = pd.concat(
@@ -61,9 +52,9 @@ def test_inventory_lists_every_catalogue_series_with_its_rows(run, request):
     assert set(table.loc[table["rows"] == 0, "kind"]) <= {"missing"}
 
 
-def test_coverage_matches_the_tidy_table(real_run):
+def test_coverage_matches_the_tidytable(real_run):
     _, out, root = real_run
-    coverage = pd.read_csv(out / "coverage.csv")
+    coverage = saved_table(out, "coverage")
     reference = tidy.economies(store=root)
     codes = groups.members("global_south", reference)
     internet = tidy.load("IT.NET.USER.ZS", economies=codes, start=2010, end=2010, store=root)
@@ -81,7 +72,7 @@ def test_coverage_matches_the_tidy_table(real_run):
 
 def test_real_gaps_name_what_the_other_notebooks_lack(real_run):
     nb, out, _ = real_run
-    gaps = pd.read_csv(out / "gaps.csv").set_index(["notebook", "series"])
+    gaps = saved_table(out, "gaps").set_index(["notebook", "series"])
     assert gaps.loc[("01_oda", "DAC1.ODA.GNI.GE"), "status"] == "stale"
     assert gaps.loc[("01_oda", "DAC1.ODA.GNI.GE"), "last_year"] == 2020
     assert gaps.loc[("01_oda", "DT.ODA.ODAT.GN.ZS"), "status"] == "missing"
@@ -98,7 +89,7 @@ def test_real_gaps_name_what_the_other_notebooks_lack(real_run):
 
 def test_demo_gaps_are_all_ok(demo_run):
     _, out, _ = demo_run
-    assert set(pd.read_csv(out / "gaps.csv")["status"]) == {"ok"}
+    assert set(saved_table(out, "gaps")["status"]) == {"ok"}
 
 
 @pytest.mark.parametrize(

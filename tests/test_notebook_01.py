@@ -12,7 +12,7 @@ import pytest
 
 from helpers import groups, tidy
 from helpers.demo_notice import DEMO_NOTICE
-from tests.notebook_harness import error_outputs, execute, text_of
+from tests.notebook_harness import error_outputs, execute, saved_table, store_runs, text_of
 
 NAME = "01_oda"
 pytestmark = pytest.mark.notebook
@@ -29,16 +29,7 @@ ODA_TABLES = [
 RECIPIENT_TABLES = ["aid_dependence.csv", "aid_dependence_trend.csv", "ldc_share.csv"]
 
 
-@pytest.fixture(scope="module")
-def demo_run(demo_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb01-demo")
-    return execute(NAME, demo_root, out), out, demo_root
-
-
-@pytest.fixture(scope="module")
-def real_run(real_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb01-real")
-    return execute(NAME, real_root, out), out, real_root
+demo_run, real_run = store_runs(NAME)
 
 
 def _value(root, economy, series, year, aggregates=False):
@@ -53,7 +44,7 @@ def _files(names):
     return [f"{n}.{ext}" for n in names for ext in ("png", "svg")]
 
 
-def test_demo_run_writes_every_figure_and_table(demo_run):
+def test_demo_run_writes_every_figure_andtable(demo_run):
     nb, out, _ = demo_run
     assert error_outputs(nb) == []
     for name in _files(ODA_FIGURES + RECIPIENT_FIGURES) + ODA_TABLES + RECIPIENT_TABLES:
@@ -76,13 +67,13 @@ def test_real_run_skips_the_sections_without_data(real_run):
     assert "log-linear trend of DAC countries' net ODA is not estimated (insufficient data" in text
     assert "Chow test for a break at 2018 is not run (insufficient data" in text
     assert "No forecast is made (insufficient data" in text
-    models = pd.read_csv(out / "dac_volume_models.csv")
+    models = saved_table(out, "dac_volume_models")
     assert set(models["status"]) == {"insufficient data"}
 
 
 def test_real_ranking_matches_the_reported_grant_equivalent_ratio(real_run):
     _, out, root = real_run
-    ranked = pd.read_csv(out / "oda_gni_latest.csv").set_index("economy")
+    ranked = saved_table(out, "oda_gni_latest").set_index("economy")
     assert set(ranked["year"]) == {2020}
     assert ranked.loc["NOR", "value"] == pytest.approx(1.11)
     assert ranked.loc["DAC", "value"] == pytest.approx(0.33)
@@ -98,7 +89,7 @@ def test_real_ranking_matches_the_reported_grant_equivalent_ratio(real_run):
 
 def test_real_gap_is_target_share_of_gni_less_grant_equivalent_oda(real_run):
     _, out, root = real_run
-    gap = pd.read_csv(out / "oda_gap.csv").set_index("economy")
+    gap = saved_table(out, "oda_gap").set_index("economy")
     for code, aggregate in (("USA", False), ("NOR", False), ("DAC", True)):
         gni = _value(root, code, "DAC1.GNI.CURRENT", 2020, aggregate)
         oda = _value(root, code, "DAC1.ODA.GE.CURRENT", 2020, aggregate)
@@ -106,15 +97,15 @@ def test_real_gap_is_target_share_of_gni_less_grant_equivalent_oda(real_run):
     assert gap.loc["NOR", "gap_usd_bn"] < 0  # Norway gives more than 0.7%
 
 
-def test_demo_ranking_and_gap_match_the_tidy_table(demo_run):
+def test_demo_ranking_and_gap_match_the_tidytable(demo_run):
     _, out, root = demo_run
-    ranked = pd.read_csv(out / "oda_gni_latest.csv").set_index("economy")
+    ranked = saved_table(out, "oda_gni_latest").set_index("economy")
     assert set(ranked["year"]) == {2024}
     for code in ("NOR", "USA", "SAU"):
         assert ranked.loc[code, "value"] == pytest.approx(
             _value(root, code, "DAC1.ODA.GNI.GE", 2024), rel=1e-5
         )
-    gap = pd.read_csv(out / "oda_gap.csv").set_index("economy")
+    gap = saved_table(out, "oda_gap").set_index("economy")
     gni = _value(root, "DEU", "DAC1.GNI.CURRENT", 2024)
     oda = _value(root, "DEU", "DAC1.ODA.GE.CURRENT", 2024)
     assert gap.loc["DEU", "gap_usd_bn"] == pytest.approx((0.007 * gni - oda) / 1000, rel=1e-5)
@@ -122,7 +113,7 @@ def test_demo_ranking_and_gap_match_the_tidy_table(demo_run):
 
 def test_demo_ratio_before_2018_is_net_flows_over_gni(demo_run):
     _, out, root = demo_run
-    ratio = pd.read_csv(out / "oda_gni.csv").set_index(["economy", "year"])
+    ratio = saved_table(out, "oda_gni").set_index(["economy", "year"])
     net = _value(root, "SWE", "DAC1.ODA.NET.CURRENT", 2010)
     gni = _value(root, "SWE", "DAC1.GNI.CURRENT", 2010)
     assert ratio.loc[("SWE", 2010), "value"] == pytest.approx(100 * net / gni, rel=1e-5)
@@ -144,26 +135,26 @@ def test_demo_volume_models_use_the_dac_constant_price_series(demo_run):
     )
     series = pd.Series(rows["value"].to_numpy(), index=rows["year"].to_numpy())
     want = models.loglinear_trend(series).set_index("term").loc["growth_rate"]
-    got = pd.read_csv(out / "dac_volume_models.csv").set_index(["model", "term"])
+    got = saved_table(out, "dac_volume_models").set_index(["model", "term"])
     assert got.loc[("loglinear_trend", "growth_rate"), "estimate"] == pytest.approx(
         want["estimate"], rel=1e-4
     )
     assert got.loc[("chow_test", "chow_F"), "status"] == "ok"
-    forecast = pd.read_csv(out / "dac_volume_forecast.csv")
+    forecast = saved_table(out, "dac_volume_forecast")
     assert forecast["year"].tolist() == [2025, 2026, 2027, 2028, 2029]
     assert (forecast["ci_low"] < forecast["estimate"]).all()
 
 
-def test_demo_recipient_tables_match_the_tidy_table(demo_run):
+def test_demo_recipient_tables_match_the_tidytable(demo_run):
     _, out, root = demo_run
     codes = groups.members("global_south", tidy.economies(store=root))
     received = tidy.load("DT.ODA.ODAT.GN.ZS", economies=codes, start=2000, end=2024, store=root)
     latest = received.sort_values("year").groupby("economy").tail(1)
-    medians = pd.read_csv(out / "aid_dependence.csv")
+    medians = saved_table(out, "aid_dependence")
     overall = medians.query("grouping == 'All' and series == 'DT.ODA.ODAT.GN.ZS'").iloc[0]
     assert overall["median"] == pytest.approx(latest["value"].median(), rel=1e-5)
     assert overall["economies"] == latest["economy"].nunique()
-    share = pd.read_csv(out / "ldc_share.csv").set_index("year")
+    share = saved_table(out, "ldc_share").set_index("year")
     ldc = _value(root, "LDC", "DAC2A.ODA.RECEIVED.CONSTANT", 2024, aggregates=True)
     all_dev = _value(root, "DPGC", "DAC2A.ODA.RECEIVED.CONSTANT", 2024, aggregates=True)
     assert share.loc[2024, "share"] == pytest.approx(100 * ldc / all_dev, rel=1e-5)

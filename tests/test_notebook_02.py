@@ -13,7 +13,7 @@ import pytest
 from helpers import southsouth, tidy
 from helpers.demo_notice import DEMO_NOTICE
 from helpers.store import Store
-from tests.notebook_harness import error_outputs, execute, text_of
+from tests.notebook_harness import error_outputs, execute, saved_table, store_runs, text_of
 
 pytestmark = pytest.mark.notebook
 
@@ -33,20 +33,7 @@ TABLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_run(demo_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb02-demo")
-    return execute(NAME, demo_root, out), out, demo_root
-
-
-@pytest.fixture(scope="module")
-def real_run(real_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb02-real")
-    return execute(NAME, real_root, out), out, real_root
-
-
-def _table(out, name: str) -> pd.DataFrame:
-    return pd.read_csv(out / f"{name}.csv")
+demo_run, real_run = store_runs(NAME)
 
 
 def _beyond_dac(root) -> list[str]:
@@ -54,9 +41,9 @@ def _beyond_dac(root) -> list[str]:
     return ref.loc[ref["beyond_dac"], "economy"].tolist()
 
 
-def _check_ratio_table(out, root) -> pd.DataFrame:
+def _check_ratiotable(out, root) -> pd.DataFrame:
     """Every grant-equivalent ratio in the table is the DAC1.ODA.GNI.GE value that year."""
-    table = _table(out, "beyond_dac_oda_gni_latest")
+    table = saved_table(out, "beyond_dac_oda_gni_latest")
     assert set(table["economy"]) <= set(_beyond_dac(root))
     ge = tidy.load([southsouth.ODA_GNI_GE], start=2000, end=2024, store=Store(root))
     ge = ge.set_index(["economy", "year"])["value"]
@@ -69,7 +56,7 @@ def _check_ratio_table(out, root) -> pd.DataFrame:
 
 
 def _check_south_south_share(out, root, economy: str, year: int) -> float:
-    table = _table(out, "south_south_economies").set_index(["economy", "year"])
+    table = saved_table(out, "south_south_economies").set_index(["economy", "year"])
     rows = tidy.load(southsouth.SOUTH_SOUTH_SERIES, [economy], year, year, store=Store(root))
     assert rows["series"].nunique() == 6
     assert table.loc[(economy, year), "value"] == pytest.approx(rows["value"].sum(), rel=1e-5)
@@ -85,7 +72,7 @@ def test_demo_runs_to_the_end_with_the_synthetic_notice(demo_run):
     assert DEMO_NOTICE in text_of(nb)
 
 
-def test_demo_writes_every_figure_and_table(demo_run):
+def test_demo_writes_every_figure_andtable(demo_run):
     _, out, _ = demo_run
     for name in FIGURES:
         assert (out / f"{name}.png").stat().st_size > 10_000
@@ -94,12 +81,12 @@ def test_demo_writes_every_figure_and_table(demo_run):
         assert (out / f"{name}.csv").exists(), name
 
 
-def test_demo_oda_gni_and_volumes_match_the_tidy_table(demo_run):
+def test_demo_oda_gni_and_volumes_match_the_tidytable(demo_run):
     _, out, root = demo_run
-    table = _check_ratio_table(out, root)
+    table = _check_ratiotable(out, root)
     assert (table["year"] == 2024).all()
     net = tidy.load(["DAC1.ODA.NET.CONSTANT"], _beyond_dac(root), 2000, 2024, store=Store(root))
-    totals = _table(out, "provider_group_volumes")
+    totals = saved_table(out, "provider_group_volumes")
     beyond = totals[totals["provider_group"] == southsouth.BEYOND_DAC].set_index("year")["net"]
     expected = net.groupby("year")["value"].sum().to_numpy()
     assert beyond.to_numpy() == pytest.approx(expected, rel=1e-5)  # CSVs keep 6 digits
@@ -107,18 +94,20 @@ def test_demo_oda_gni_and_volumes_match_the_tidy_table(demo_run):
 
 def test_demo_growth_and_forecast_are_estimated(demo_run):
     nb, out, _ = demo_run
-    growth = _table(out, "provider_group_growth")
+    growth = saved_table(out, "provider_group_growth")
     cagr = growth[growth["term"] == "cagr"].set_index("provider_group")
     assert (cagr["status"] == "ok").all() and (cagr["n"] == 25).all()
-    forecast = _table(out, "beyond_dac_forecast")
+    forecast = saved_table(out, "beyond_dac_forecast")
     assert forecast["year"].tolist() == list(range(2025, 2030))
     assert "A local-linear-trend forecast puts" in text_of(nb)
 
 
-def test_demo_south_south_share_and_resources_match_the_tidy_table(demo_run):
+def test_demo_south_south_share_and_resources_match_the_tidytable(demo_run):
     _, out, root = demo_run
     _check_south_south_share(out, root, "KEN", 2024)
-    medians = _table(out, "resources_income_medians").set_index(["income_group", "series", "year"])
+    medians = saved_table(out, "resources_income_medians").set_index(
+        ["income_group", "series", "year"]
+    )
     ref = tidy.economies(store=Store(root))
     low = ref.loc[ref["global_south"] & (ref["income_group"] == "Low income"), "economy"]
     fdi = tidy.load([southsouth.FDI], low.tolist(), 2010, 2010, store=Store(root))
@@ -143,9 +132,9 @@ def test_real_runs_to_the_end_and_says_what_is_missing(real_run):
         assert (out / f"{name}.png").exists() and (out / f"{name}.svg").exists()
 
 
-def test_real_beyond_dac_oda_gni_table(real_run):
+def test_real_beyond_dac_oda_gnitable(real_run):
     _, out, root = real_run
-    table = _check_ratio_table(out, root).set_index("economy")
+    table = _check_ratiotable(out, root).set_index("economy")
     assert table.loc["ARE", "year"] == 2020
     assert table.loc["ARE", "oda_gni_pct"] == pytest.approx(0.52)
     assert table.loc["TUR", "oda_gni_pct"] == pytest.approx(1.14)
@@ -155,8 +144,8 @@ def test_real_beyond_dac_oda_gni_table(real_run):
 def test_real_south_south_share_and_fdi(real_run):
     _, out, root = real_run
     assert _check_south_south_share(out, root, "KEN", 2011) == pytest.approx(51.365, abs=1e-3)
-    assert _table(out, "south_south_by_region")["year"].max() == 2011
-    medians = _table(out, "resources_income_medians")
+    assert saved_table(out, "south_south_by_region")["year"].max() == 2011
+    medians = saved_table(out, "resources_income_medians")
     assert set(medians["series"]) == {southsouth.FDI}
     assert set(medians["income_group"]) == set(southsouth.DEVELOPING_INCOME)
 

@@ -13,7 +13,7 @@ import pytest
 from helpers import technology, tidy
 from helpers.demo_notice import DEMO_NOTICE
 from helpers.store import Store
-from tests.notebook_harness import error_outputs, execute, text_of
+from tests.notebook_harness import error_outputs, execute, saved_table, store_runs, text_of
 
 pytestmark = pytest.mark.notebook
 
@@ -32,20 +32,7 @@ TABLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_run(demo_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb03-demo")
-    return execute(NAME, demo_root, out), out, demo_root
-
-
-@pytest.fixture(scope="module")
-def real_run(real_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("nb03-real")
-    return execute(NAME, real_root, out), out, real_root
-
-
-def _table(out, name: str) -> pd.DataFrame:
-    return pd.read_csv(out / f"{name}.csv")
+demo_run, real_run = store_runs(NAME)
 
 
 def _internet(root, **kwargs) -> pd.DataFrame:
@@ -56,7 +43,7 @@ def _internet(root, **kwargs) -> pd.DataFrame:
 
 def _check_latest(out, root, economy: str) -> pd.Series:
     """The table's latest internet value is the economy's last non-missing tidy row."""
-    table = _table(out, "latest_values").set_index(["economy", "series"])
+    table = saved_table(out, "latest_values").set_index(["economy", "series"])
     row = table.loc[(economy, technology.INTERNET)]
     data = _internet(root).query("economy == @economy").dropna(subset=["value"])
     last = data.loc[data["year"].idxmax()]
@@ -71,7 +58,7 @@ def _check_recent_medians(out, root) -> None:
     recent = data[data["year"] > data["year"].max() - 5].sort_values("year")
     recent = recent.groupby("economy").tail(1)
     expected = recent.groupby("income_group")["value"].median()
-    table = _table(out, "income_group_latest_medians").query("series == @technology.INTERNET")
+    table = saved_table(out, "income_group_latest_medians").query("series == @technology.INTERNET")
     table = table.set_index("income_group")["median"]
     assert set(table.index) == set(expected.index)
     for group, value in expected.items():
@@ -81,13 +68,13 @@ def _check_recent_medians(out, root) -> None:
 def _check_yearly_gap(out, root, year: int) -> None:
     data = _internet(root).query("year == @year").dropna(subset=["value"])
     medians = data.groupby("income_group")["value"].median()
-    gap = _table(out, "internet_income_gap").set_index("year").loc[year]
+    gap = saved_table(out, "internet_income_gap").set_index("year").loc[year]
     assert gap["high"] == pytest.approx(medians["High income"], rel=1e-5)
     assert gap["gap"] == pytest.approx(medians["High income"] - medians["Low income"], rel=1e-5)
 
 
 def _check_adoption_rows(out) -> pd.DataFrame:
-    table = _table(out, "adoption_reach")
+    table = saved_table(out, "adoption_reach")
     internet = table[(table["series"] == technology.INTERNET) & (table["kind"] == "economy")]
     assert internet["unit"].tolist() == ECONOMIES  # one row per economy asked, in order
     groups = table[table["kind"] == "income group"]
@@ -110,7 +97,7 @@ def test_demo_runs_to_the_end_with_the_synthetic_notice(demo_run):
         assert (out / f"{name}.csv").exists(), name
 
 
-def test_demo_tables_match_the_tidy_table(demo_run):
+def test_demo_tables_match_the_tidytable(demo_run):
     _, out, root = demo_run
     assert _check_latest(out, root, "KEN")["year"] == 2024
     _check_recent_medians(out, root)
@@ -123,7 +110,7 @@ def test_demo_adoption_and_convergence(demo_run):
     assert (internet["status"] == "ok").all()
     assert (internet["ci_low_50"] < internet["year_reach_50"]).all()
     assert (internet["year_reach_50"] < internet["year_reach_75"]).all()
-    conv = _table(out, "internet_convergence").set_index("term")
+    conv = saved_table(out, "internet_convergence").set_index("term")
     assert conv.loc["beta", "n"] == 42 and conv.loc["beta", "note"].startswith("1995-2024")
 
 
@@ -154,8 +141,8 @@ def test_real_adoption_table_and_well_covered_years(real_run):
     internet = _check_adoption_rows(out)
     assert internet.loc["KEN", "status"] == "ok"
     # 2023 holds only the early reporters: medians and convergence stop in 2022.
-    assert _table(out, "internet_income_gap")["year"].max() == 2022
-    conv = _table(out, "internet_convergence").set_index("term")
+    assert saved_table(out, "internet_income_gap")["year"].max() == 2022
+    conv = saved_table(out, "internet_convergence").set_index("term")
     assert conv.loc["beta", "note"].startswith("1995-2022")
 
 

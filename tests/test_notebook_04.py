@@ -7,13 +7,12 @@ reference, independently of ``helpers.scorecard``.
 
 from __future__ import annotations
 
-import pandas as pd
 import papermill
 import pytest
 
 from helpers import catalogue, progress, tidy
 from helpers.demo_notice import DEMO_NOTICE
-from tests.notebook_harness import error_outputs, execute, text_of
+from tests.notebook_harness import error_outputs, execute, saved_table, text_of
 
 NAME = "04_country_scorecard"
 pytestmark = pytest.mark.notebook
@@ -43,7 +42,7 @@ def real_runs(real_root, tmp_path_factory):
 
 
 def _table(out, name="scorecard"):
-    return pd.read_csv(out / f"{name}.csv")
+    return saved_table(out, name)
 
 
 def _series(root, economy, series):
