@@ -43,6 +43,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pandas as pd
 
 from helpers import catalogue
+from tests.fakes._http import send
 
 PREFIX = "/public/rest"
 NOT_FOUND_FLOW = b"Could not find Dataflow and/or DSD related with this data request"
@@ -304,16 +305,7 @@ def _handler(standin: OecdStandIn) -> type[BaseHTTPRequestHandler]:
             if rule and rule.kind == "truncated":
                 body = _cut(body, rule.kw.get("at"))
             seen.status, seen.body = status, body
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-                self.close_connection = True
+            send(self, status, ctype, body, headers)
 
     return Handler
 

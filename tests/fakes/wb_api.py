@@ -42,6 +42,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from helpers import catalogue
+from tests.fakes._http import send
 
 WDI_ID = "2"
 WDI_NAME = "World Development Indicators"
@@ -722,16 +723,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.standin._handle(self)
 
     def answer(self, status: int, body: bytes, ctype: str, headers: dict[str, str]) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-        except ConnectionError:
-            pass  # the client gave up (timeout); nothing to answer
+        send(self, status, ctype, body, headers)
 
     def log_message(self, format, *args) -> None:
         pass
