@@ -23,8 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers import catalogue, oecd, worldbank  # noqa: E402
-from helpers.http import RateLimiter, RetryPolicy  # noqa: E402
+from helpers import catalogue  # noqa: E402
+from helpers.sources.http import RateLimiter, RetryPolicy  # noqa: E402
+from helpers.sources.oecd import api as oecd  # noqa: E402
+from helpers.sources.worldbank import api as worldbank  # noqa: E402
 from tests.fakes.oecd_api import OecdStandIn, benchmark_frames  # noqa: E402
 from tests.fakes.wb_api import WorldBankStandIn, synthetic_dataset  # noqa: E402
 

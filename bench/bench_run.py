@@ -56,9 +56,9 @@ FLOOR_NOTEBOOK = {
 
 
 def sdg17_command() -> list[str]:
-    """``sdg17`` beside this interpreter, else the same code path via ``-m helpers.runner``."""
+    """``sdg17`` beside this interpreter, else the same code path via ``-m helpers.run.runner``."""
     exe = Path(sys.executable).with_name("sdg17")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "helpers.runner"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "helpers.run.runner"]
 
 
 def timed_run(argv: list[str], env: dict) -> tuple[float, int, Path | None]:
@@ -85,7 +85,7 @@ def floor_seconds(workdir: Path, repeat: int) -> float:
     """Median time to execute the trivial notebook: kernel start plus the heavy imports."""
     import papermill
 
-    from helpers import runworker
+    from helpers.run import worker as runworker
 
     nb = workdir / "floor.ipynb"
     nb.write_text(json.dumps(FLOOR_NOTEBOOK))
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.data == "demo":  # build the demo store now, so no timed run pays for it
-        from helpers import rundata
+        from helpers.run import data as rundata
 
         rundata.ensure_demo_store()
 

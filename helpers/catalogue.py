@@ -178,3 +178,21 @@ def resolve(series_ids: list[str] | None = None, cat: Catalogue | None = None) -
 
 def dataflow(name: str) -> Dataflow:
     return load().dataflows[name]
+
+
+def how_to_obtain(series_ids: list[str]) -> str:
+    """A sentence telling the user how to get series they lack."""
+    wb = [s.id for s in resolve(series_ids) if s.source == "worldbank"]
+    oecd = [s.id for s in resolve(series_ids) if s.source == "oecd"]
+    parts = [f"Run `sdg17 fetch --series {' '.join(series_ids)}` where the network is reachable"]
+    if wb:
+        parts.append(
+            "or download the World Bank CSV (https://data.worldbank.org/indicator/"
+            f"{wb[0]}?downloadformat=csv) and run `sdg17 import FILE`"
+        )
+    if oecd:
+        parts.append(
+            "or export the OECD table as SDMX-CSV from the OECD Data Explorer "
+            "and run `sdg17 import FILE`"
+        )
+    return "; ".join(parts) + "; or use the demo data (`make demo`)."

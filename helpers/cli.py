@@ -6,14 +6,17 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import __version__, catalogue
+from helpers import __version__, paths, tidy
 from helpers.errors import Sdg17Error
-from helpers.store import Store
+from helpers.run import runner
+from helpers.sources.demo.notice import DEMO_NOTICE
+from helpers.store import Store, fetch, imports
+from helpers.store import demo as demo_store
+from helpers.tidy import status
 
 log = logging.getLogger("sdg17")
 
@@ -39,8 +42,6 @@ def _codes(values: list[str] | None) -> list[str] | None:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from helpers import fetch
-
     report = fetch.run_fetch(
         _codes(args.series),
         _codes(args.economies),
@@ -51,6 +52,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         max_age=None if args.max_age_days is None else pd.Timedelta(days=args.max_age_days),
         progress=not args.quiet,
     )
+    if report.stored:
+        tidy.build()
     if report.offline:
         print(
             f"offline: the store holds all {len(report.fresh)} series asked for; no request made."
@@ -77,9 +80,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from helpers import importers, tidy
-
-    snaps = importers.import_files([Path(p) for p in args.paths])
+    snaps = imports.import_files([Path(p) for p in args.paths])
     for snap in snaps:
         series = ", ".join(snap.series) or "economy metadata"
         print(f"{snap.meta['query'].get('file', '')}: {series} -> {snap.path}")
@@ -87,54 +88,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def status_table(store: Store, show_all: bool = False) -> pd.DataFrame:
-    """One row per catalogue series: source, vintage, retrieved-at, coverage, staleness."""
-    from helpers import fetch, tidy
-
-    max_age = fetch.max_age_from_env()
-    latest = store.latest_by_series()
-    obs = pd.DataFrame()
-    if latest:
-        obs = pd.concat(
-            [
-                tidy.load(missing="ignore", store=store).assign(aggregate=False),
-                tidy.load(missing="ignore", aggregates=True, store=store).assign(aggregate=True),
-            ]
-        )
-    now = datetime.now(UTC)
-    rows = []
-    for s in catalogue.load().series:
-        snap = latest.get(s.id)
-        if snap is None:
-            if show_all:
-                rows.append({"series": s.id, "source": s.source, "vintage": "missing"})
-            continue
-        mine = obs[obs["series"] == s.id] if len(obs) else obs
-        countries = mine[~mine["aggregate"]] if len(mine) else mine
-        age = now - snap.retrieved_at
-        rows.append(
-            {
-                "series": s.id,
-                "source": f"{s.source} ({snap.meta['kind']})",
-                "vintage": snap.vintage,
-                "retrieved_at": snap.meta["retrieved_at"],
-                "economies": int(countries["economy"].nunique()) if len(mine) else 0,
-                "aggregates": int(mine.loc[mine["aggregate"], "economy"].nunique())
-                if len(mine)
-                else 0,
-                "years": f"{mine['year'].min()}-{mine['year'].max()}" if len(mine) else "",
-                "rows": len(mine),
-                "stale": "n/a"
-                if snap.meta["kind"] != "api"
-                else ("yes" if age > max_age else "no"),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     store = Store()
-    table = status_table(store, show_all=args.all)
+    table = status.status_table(store, show_all=args.all)
     if args.json:
         print(table.to_json(orient="records", indent=2))
         return 0
@@ -150,18 +106,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from helpers import demo, paths, tidy
-
     root = Path(args.root) if args.root else paths.demo_data_dir()
-    snap = demo.write_demo_store(root)
+    snap = demo_store.write_demo_store(root)
     tidy.build(Store(root))
-    print(f"{demo.DEMO_NOTICE} Stored at {snap.path}; use it with SDG17_DATA_DIR={root}")
+    print(f"{DEMO_NOTICE} Stored at {snap.path}; use it with SDG17_DATA_DIR={root}")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from helpers import tidy
-
     for name, path in tidy.build().items():
         print(f"{name}: {path}")
     return 0
@@ -206,12 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="rebuild the processed tables from the raw snapshots")
     p.set_defaults(func=cmd_build)
 
-    try:
-        from helpers import runner
-    except ImportError:  # the runner is optional for data-only installs
-        runner = None
-    if runner is not None:
-        runner.add_parser(sub)
+    runner.add_parser(sub)
     return parser
 
 

@@ -1,4 +1,8 @@
-"""Typed exceptions. The CLI maps them to exit codes (see ``helpers.cli``)."""
+"""Typed exceptions. The CLI maps them to exit codes (see ``helpers.cli``).
+
+In a notebook every one of them shows as one sentence instead of a traceback: IPython calls
+``_render_traceback_`` when an exception defines it.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,29 @@ class Sdg17Error(Exception):
     """Base class for errors this project raises on purpose."""
 
     exit_code = 1
+    label = "Error"
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{self.label}: {self}"]
 
 
 class UsageError(Sdg17Error):
     """Bad input from the user: unknown series or economy, inverted years, unreadable file."""
 
     exit_code = 2
+    label = "Usage error"
+
+
+class ParameterError(UsageError):
+    """A notebook or run parameter is out of its declared type, range or choices."""
+
+    label = "Parameter error"
 
 
 class CatalogueError(UsageError):
     """The series catalogue is malformed, or a series id is not in it."""
+
+    label = "Catalogue error"
 
 
 class FetchError(Sdg17Error):
@@ -39,6 +56,8 @@ class FetchError(Sdg17Error):
         super().__init__(detail)
         self.reason = message
 
+    label = "Fetch failed"
+
 
 class EmptyResultError(FetchError):
     """The source answered, but with no observations for the query."""
@@ -48,11 +67,16 @@ class OfflineError(Sdg17Error):
     """Offline mode was asked for and the store lacks what is needed."""
 
     exit_code = 1
+    label = "Data missing"
 
 
 class StoreError(Sdg17Error):
     """The snapshot store is missing something or holds something inconsistent."""
 
+    label = "Store error"
+
 
 class SchemaError(Sdg17Error):
     """A tidy table broke the canonical schema; the message names the offending rows."""
+
+    label = "Schema error"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parent  # the helpers package, every layer below it
+ROOT = PACKAGE.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = Path(os.environ.get("SDG17_OUTPUTS_DIR", ROOT / "outputs"))
 RUNS_CONFIG = ROOT / "runs"
-CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.yaml"
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+CATALOGUE_FILE = PACKAGE / "catalogue.yaml"
+REFERENCE_DIR = PACKAGE / "reference"
 
 
 def data_dir() -> Path:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers.paths import ROOT
 from helpers.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SDG17_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
@@ -42,10 +42,11 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory) -> Path:
     """A demo store built once per session (raw snapshot plus processed tables)."""
-    from helpers import demo, tidy
+    from helpers import tidy
+    from helpers.store import demo as demo_store
 
     root = tmp_path_factory.mktemp("demo-store")
-    demo.write_demo_store(root)
+    demo_store.write_demo_store(root)
     tidy.build(Store(root))
     return root
 
@@ -72,11 +73,12 @@ def real_root(tmp_path_factory) -> Path:
     """
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data is absent)")
-    from helpers import importers, tidy
+    from helpers import tidy
+    from helpers.store import imports
 
     root = tmp_path_factory.mktemp("real-store")
     files = [SHARED_DATA / f for f in REAL_FILES if (SHARED_DATA / f).exists()]
     store = Store(root)
-    importers.import_files(files, store)
+    imports.import_files(files, store)
     tidy.build(store)
     return root

@@ -1,0 +1,12 @@
+"""The store layer: snapshots on disk, and the commands that fill it (fetch, import, demo)."""
+
+from helpers.store.snapshots import (
+    DEFAULT_MAX_AGE,
+    KINDS,
+    METADATA,
+    Snapshot,
+    Store,
+    package_versions,
+)
+
+__all__ = ["DEFAULT_MAX_AGE", "KINDS", "METADATA", "Snapshot", "Store", "package_versions"]

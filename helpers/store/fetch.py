@@ -1,0 +1,241 @@
+"""``sdg17 fetch``: decide what is stale, fetch it in batches, store it, report what failed.
+
+Live mode fetches only series that no fresh snapshot answers (``--refresh`` forces); a
+repeat fetch inside the freshness window makes no request at all. Offline mode
+(``--offline`` or ``SDG17_OFFLINE=1``) makes no request and fails, naming each series the
+store lacks and how to obtain it. A source that fails does not stop the others: whatever
+succeeded is stored, and the report names every failed series with its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tqdm import tqdm
+
+from helpers import catalogue
+from helpers.errors import FetchError, OfflineError, UsageError
+from helpers.reference import groups
+from helpers.sources.http import RetryPolicy
+from helpers.sources.oecd import api as oecd
+from helpers.sources.payload import FetchResult
+from helpers.sources.worldbank import api as worldbank
+from helpers.store import DEFAULT_MAX_AGE, Store
+
+log = logging.getLogger(__name__)
+FIRST_YEAR = 1960
+# Words in a failure reason that mean the network itself is out of reach.
+_UNREACHABLE = (
+    "connection",
+    "connect",
+    "resolve",
+    "name or service",
+    "timed out",
+    "network is unreachable",
+    "max retries",
+)
+
+
+@dataclass
+class FetchReport:
+    """What a fetch did: stored snapshots, series skipped as fresh, failures, request count."""
+
+    stored: dict[str, str] = field(default_factory=dict)  # series id -> snapshot id
+    fresh: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    # Series with no observations for the economies asked for (e.g. DAC1, which is by
+    # provider, asked for a recipient): a note, not a failure.
+    empty: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+    offline: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def network_unreachable(self) -> bool:
+        """True when nothing was fetched and every failure looks like no network at all."""
+        return (
+            bool(self.failures)
+            and not self.stored
+            and all(
+                any(word in reason.lower() for word in _UNREACHABLE)
+                for reason in self.failures.values()
+            )
+        )
+
+
+def offline_requested(flag: bool | None = None) -> bool:
+    if flag is not None:
+        return flag
+    return os.environ.get("SDG17_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def max_age_from_env() -> timedelta:
+    raw = os.environ.get("SDG17_MAX_AGE_DAYS")
+    if not raw:
+        return DEFAULT_MAX_AGE
+    try:
+        return timedelta(days=float(raw))
+    except ValueError as exc:
+        raise UsageError(f"SDG17_MAX_AGE_DAYS={raw!r} is not a number of days") from exc
+
+
+def validate_years(start: int | None, end: int | None) -> None:
+    this_year = datetime.now(UTC).year
+    for name, year in (("start year", start), ("end year", end)):
+        if year is not None and not FIRST_YEAR <= year <= this_year:
+            raise UsageError(f"{name} {year} is outside {FIRST_YEAR}-{this_year}")
+    if start is not None and end is not None and start > end:
+        raise UsageError(f"start year {start} is after end year {end}; swap them")
+
+
+def run_fetch(
+    series: list[str] | None = None,
+    economies: list[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    *,
+    offline: bool | None = None,
+    refresh: bool = False,
+    store: Store | None = None,
+    max_age: timedelta | None = None,
+    progress: bool = True,
+) -> FetchReport:
+    """Bring the store up to date for the given series, economies and years.
+
+    Raises:
+        UsageError: unknown series or economy codes, or a bad year range (nothing fetched).
+        OfflineError: offline and the store lacks some series (names them and how to get them).
+    """
+    store = store or Store()
+    wanted = catalogue.resolve(series)
+    validate_years(start, end)
+    if economies:
+        # Checked against every real code (ISO 3166, World Bank, OECD aggregates), not the
+        # store: a fetch asks the source, which knows economies the store has not seen yet.
+        economies = groups.validate_economies(economies)
+    report = FetchReport(offline=offline_requested(offline))
+
+    if report.offline:
+        absent = store.missing([s.id for s in wanted])
+        if absent:
+            raise OfflineError(
+                f"offline mode, and the store at {store.raw} lacks: {', '.join(absent)}. "
+                + catalogue.how_to_obtain(absent)
+            )
+        report.fresh = [s.id for s in wanted]
+        return report
+
+    max_age = max_age or max_age_from_env()
+    policy = RetryPolicy.from_env()
+    with store.lock():
+        store.clean_staging()
+        stale = [
+            s
+            for s in wanted
+            if refresh
+            or not store.is_fresh(s.id, max_age, economies=economies, start=start, end=end)
+        ]
+        report.fresh = [s.id for s in wanted if s not in stale]
+        if not stale:
+            log.info("all %d series are fresh; no request made", len(wanted))
+            return report
+        bar = tqdm(desc="fetching", unit="req", disable=not progress, leave=False)
+
+        def on_request(url: str) -> None:
+            report.requests += 1
+            bar.update(1)
+            bar.set_postfix_str(url.split("?")[0][-48:], refresh=False)
+
+        try:
+            _fetch_worldbank(
+                store,
+                [s for s in stale if s.source == "worldbank"],
+                economies,
+                start,
+                end,
+                policy,
+                on_request,
+                report,
+                max_age,
+                refresh,
+            )
+            _fetch_oecd(
+                store,
+                [s for s in stale if s.source == "oecd"],
+                economies,
+                start,
+                end,
+                policy,
+                on_request,
+                report,
+            )
+        finally:
+            bar.close()
+    return report
+
+
+def _record_failures(failures: dict[str, str], economies, report: FetchReport) -> None:
+    for sid, reason in failures.items():
+        if economies and "no observations" in reason:
+            report.empty[sid] = reason
+        else:
+            report.failures[sid] = reason
+
+
+def _store_result(store: Store, result: FetchResult, report: FetchReport) -> None:
+    src = catalogue.load().sources[result.source]
+    snap = store.write(result, kind="api", citation=src["citation"], licence=src["licence"])
+    for sid in result.series:
+        report.stored[sid] = snap.id
+
+
+def _fetch_worldbank(
+    store, series, economies, start, end, policy, on_request, report, max_age, refresh
+) -> None:
+    if not series:
+        return
+    # The economy list (regions, income groups, aggregates) travels with the data.
+    has_reference = any(
+        s.format == "wb-economies-json" and datetime.now(UTC) - s.retrieved_at <= max_age
+        for s in store.snapshots("worldbank")
+    )
+    if refresh or not has_reference:
+        try:
+            store.write(
+                worldbank.fetch_economies(policy, on_request=on_request),
+                kind="api",
+                citation=catalogue.load().sources["worldbank"]["citation"],
+                licence=catalogue.load().sources["worldbank"]["licence"],
+            )
+        except FetchError as exc:
+            log.warning("World Bank economy list not fetched: %s", exc)
+    result, failures = worldbank.fetch(series, economies, start, end, policy, on_request=on_request)
+    report.failures.update(failures)
+    if result is not None and result.series:
+        _store_result(store, result, report)
+
+
+def _fetch_oecd(store, series, economies, start, end, policy, on_request, report) -> None:
+    if not series:
+        return
+    by_flow: dict[str, list] = {}
+    for s in series:
+        by_flow.setdefault(s.dataflow, []).append(s)
+    # One dataflow at a time, so that DAC1 failing does not cost DAC2A (and vice versa).
+    for members in by_flow.values():
+        try:
+            results, failures = oecd.fetch(
+                members, economies, start, end, policy, on_request=on_request
+            )
+        except FetchError as exc:
+            results, failures = [], {s.id: str(exc) for s in members}
+        _record_failures(failures, economies, report)
+        for result in results:
+            if result.series:
+                _store_result(store, result, report)

@@ -1,0 +1,57 @@
+"""What the store holds, one row per catalogue series: vintage, coverage, staleness.
+
+``sdg17 status`` prints it and the data-inventory notebook starts from it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from helpers import catalogue
+from helpers.store import Store, fetch
+from helpers.tidy import tables
+
+
+def status_table(store: Store, show_all: bool = False) -> pd.DataFrame:
+    """One row per catalogue series: source, vintage, retrieved-at, coverage, staleness."""
+    max_age = fetch.max_age_from_env()
+    latest = store.latest_by_series()
+    obs = pd.DataFrame()
+    if latest:
+        obs = pd.concat(
+            [
+                tables.load(missing="ignore", store=store).assign(aggregate=False),
+                tables.load(missing="ignore", aggregates=True, store=store).assign(aggregate=True),
+            ]
+        )
+    now = datetime.now(UTC)
+    rows = []
+    for s in catalogue.load().series:
+        snap = latest.get(s.id)
+        if snap is None:
+            if show_all:
+                rows.append({"series": s.id, "source": s.source, "vintage": "missing"})
+            continue
+        mine = obs[obs["series"] == s.id] if len(obs) else obs
+        countries = mine[~mine["aggregate"]] if len(mine) else mine
+        age = now - snap.retrieved_at
+        rows.append(
+            {
+                "series": s.id,
+                "source": f"{s.source} ({snap.meta['kind']})",
+                "vintage": snap.vintage,
+                "retrieved_at": snap.meta["retrieved_at"],
+                "economies": int(countries["economy"].nunique()) if len(mine) else 0,
+                "aggregates": int(mine.loc[mine["aggregate"], "economy"].nunique())
+                if len(mine)
+                else 0,
+                "years": f"{mine['year'].min()}-{mine['year'].max()}" if len(mine) else "",
+                "rows": len(mine),
+                "stale": "n/a"
+                if snap.meta["kind"] != "api"
+                else ("yes" if age > max_age else "no"),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,232 @@
+"""From raw snapshots to one canonical long table, with economies and aggregates kept apart.
+
+``build`` reads every snapshot in the store, parses it with the parser for its format, and
+writes three parquet tables to ``<data>/processed``:
+
+- ``observations.parquet``: economies (countries and territories), canonical schema;
+- ``aggregates.parquet``: regions, income groups, donor and recipient groups, same schema;
+- ``economies.parquet``: the economy reference with groupings (see ``helpers.groups``).
+
+For each series the newest snapshot wins; an older snapshot only fills economy-years the
+newer one does not hold (each row keeps its own vintage and snapshot id, so nothing is
+hidden). ``load`` is the analyst's one line: it rebuilds when the store has changed.
+
+Example:
+    >>> from helpers import tidy
+    >>> internet = tidy.load(["IT.NET.USER.ZS"], economies=["KEN", "BGD"], start=2000)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import catalogue
+from helpers.errors import OfflineError, StoreError, UsageError
+from helpers.reference import groups, schema
+from helpers.sources.demo import synthetic as demo
+from helpers.sources.oecd import sdmx_csv
+from helpers.sources.worldbank import bulk, pages
+from helpers.store import Snapshot, Store
+
+TABLES = ("observations", "aggregates", "economies")
+REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
+_BUILD_INFO = "build.json"
+
+
+# Each snapshot format and the source reader that turns it into tidy rows / reference rows.
+_PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
+    "wb-api-json": pages.parse,
+    "wb-bulk-csv": bulk.parse_wb_bulk,
+    "sdmx-csv": sdmx_csv.parse,
+    "demo-csv": demo.parse,
+}
+_REFERENCE_PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
+    "wb-economies-json": pages.parse_economies,
+    "wb-country-meta-csv": bulk.parse_wb_country_meta,
+    "demo-csv": demo.parse_economies,
+}
+
+
+def _parser(fmt: str) -> Callable[[Snapshot], pd.DataFrame] | None:
+    return _PARSERS.get(fmt)
+
+
+def _reference_parser(fmt: str) -> Callable[[Snapshot], pd.DataFrame] | None:
+    return _REFERENCE_PARSERS.get(fmt)
+
+
+def _store(store: Store | Path | str | None) -> Store:
+    return store if isinstance(store, Store) else Store(store)
+
+
+def _observations(store: Store) -> pd.DataFrame:
+    frames = []
+    # Newest first, so that drop_duplicates(keep="first") keeps the newest vintage.
+    for rank, snap in enumerate(reversed(store.snapshots())):
+        parse = _parser(snap.format)
+        if parse is None or not snap.series:
+            continue
+        frame = parse(snap)
+        frames.append(frame.assign(_rank=rank))
+    if not frames:
+        return schema.empty()
+    combined = pd.concat(frames, ignore_index=True)
+    combined = combined.sort_values("_rank", kind="stable").drop_duplicates(schema.KEY)
+    return schema.coerce(combined.drop(columns="_rank"))
+
+
+def reference(store: Store | Path | str | None = None) -> pd.DataFrame:
+    """The economy reference (code, name, region, income group, aggregate flag) from the store.
+
+    Newest snapshot first; World Bank API, bulk-download metadata and demo data all count.
+    """
+    store = _store(store)
+    frames = []
+    for snap in reversed(store.snapshots()):
+        parse = _reference_parser(snap.format)
+        if parse is not None:
+            frames.append(parse(snap)[REFERENCE_COLUMNS])
+    if not frames:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=bool if c == "is_aggregate" else object) for c in REFERENCE_COLUMNS}
+        )
+    return pd.concat(frames, ignore_index=True).drop_duplicates("economy").reset_index(drop=True)
+
+
+def _fill_reference(ref: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """Add economies seen in the data but absent from the reference (e.g. OECD-only codes)."""
+    seen = obs[["economy", "economy_name"]].drop_duplicates("economy")
+    extra = seen[~seen["economy"].isin(ref["economy"])].copy()
+    if extra.empty:
+        return ref
+    extra["region"] = None
+    extra["income_group"] = None
+    extra["is_aggregate"] = extra["economy"].map(groups.is_known_aggregate)
+    return pd.concat([ref, extra[REFERENCE_COLUMNS]], ignore_index=True)
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _fingerprint(store: Store) -> list[str]:
+    return [s.id for s in store.snapshots()]
+
+
+def build(store: Store | Path | str | None = None) -> dict[str, Path]:
+    """Rebuild the processed tables from the raw snapshots; returns their paths.
+
+    Raises:
+        SchemaError: if the combined table breaks the canonical schema (names the rows).
+    """
+    store = _store(store)
+    obs = _observations(store)
+    ref = _fill_reference(reference(store), obs)
+    econ = groups.economies_frame(ref)
+    countries, aggs = groups.split_aggregates(obs, ref)
+    countries, aggs = schema.validate(countries), schema.validate(aggs)
+    store.processed.mkdir(parents=True, exist_ok=True)
+    out = {name: store.processed / f"{name}.parquet" for name in TABLES}
+    with store.lock():
+        _atomic_parquet(countries, out["observations"])
+        _atomic_parquet(aggs, out["aggregates"])
+        _atomic_parquet(econ, out["economies"])
+        info = {
+            "snapshots": _fingerprint(store),
+            "rows": {"observations": len(countries), "aggregates": len(aggs)},
+        }
+        tmp = store.processed / f".{_BUILD_INFO}.tmp"
+        tmp.write_text(json.dumps(info, indent=2))
+        os.replace(tmp, store.processed / _BUILD_INFO)
+    return out
+
+
+def is_current(store: Store | Path | str | None = None) -> bool:
+    """True when the processed tables were built from exactly the snapshots now in the store."""
+    store = _store(store)
+    try:
+        info = json.loads((store.processed / _BUILD_INFO).read_text())
+    except (OSError, ValueError):
+        return False
+    return info.get("snapshots") == _fingerprint(store) and all(
+        (store.processed / f"{t}.parquet").exists() for t in TABLES
+    )
+
+
+def _table(name: str, store: Store) -> pd.DataFrame:
+    if not store.snapshots():
+        raise OfflineError(
+            f"the data store at {store.raw} is empty. Fetch data (`sdg17 fetch`), import files "
+            "you downloaded (`sdg17 import PATH`), or build the demo data (`sdg17 demo`)."
+        )
+    if not is_current(store):
+        build(store)
+    try:
+        return pd.read_parquet(store.processed / f"{name}.parquet")
+    except OSError as exc:
+        raise StoreError(f"cannot read {store.processed / name}.parquet: {exc}") from exc
+
+
+def economies(store: Store | Path | str | None = None) -> pd.DataFrame:
+    """The economy reference with groupings (LDC, DAC member, beyond DAC, Global South)."""
+    return _table("economies", _store(store))
+
+
+def load(
+    series: list[str] | str | None = None,
+    economies: list[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    *,
+    aggregates: bool = False,
+    missing: str = "raise",
+    store: Store | Path | str | None = None,
+) -> pd.DataFrame:
+    """The canonical long table, filtered; rebuilt first if the store changed.
+
+    Args:
+        series: catalogue ids (all when None).
+        economies: economy codes (all when None).
+        start, end: inclusive year bounds.
+        aggregates: read the aggregates table (regions, groups) instead of economies.
+        missing: "raise" (default) raises when a requested series has no rows at all;
+            "ignore" returns what there is (notebooks then say what is missing).
+        store: a Store or its root (default: ``$SDG17_DATA_DIR``).
+
+    Raises:
+        CatalogueError: unknown series id.
+        OfflineError: a requested series is absent, with how to obtain it.
+    """
+    if isinstance(series, str):
+        series = [series]
+    if series:
+        catalogue.resolve(series)
+    if start is not None and end is not None and start > end:
+        raise UsageError(f"start year {start} is after end year {end}")
+    if missing not in ("raise", "ignore"):
+        raise ValueError("missing must be 'raise' or 'ignore'")
+    frame = _table("aggregates" if aggregates else "observations", _store(store))
+    mask = pd.Series(True, index=frame.index)
+    if series:
+        mask &= frame["series"].isin(series)
+    if economies:
+        mask &= frame["economy"].isin(economies)
+    if start is not None:
+        mask &= frame["year"] >= start
+    if end is not None:
+        mask &= frame["year"] <= end
+    out = frame[mask].reset_index(drop=True)
+    if missing == "raise" and series:
+        absent = sorted(set(series) - set(frame.loc[frame["series"].isin(series), "series"]))
+        if absent:
+            raise OfflineError(
+                f"no data in the store for {', '.join(absent)}. " + catalogue.how_to_obtain(absent)
+            )
+    return out

@@ -1,0 +1,163 @@
+"""One look for every figure: the project's seaborn theme, a source line, the demo notice.
+
+Every figure names where its numbers come from (series code, source, vintage) in a line
+under the plot, and a figure made from synthetic demo data says so across its top.
+
+Colours and year axes are defined here once (:data:`COLOURS`, :func:`year_axis`); topic
+figure modules use them instead of literals.
+
+Example:
+    >>> fig, ax = plots.figure()
+    >>> ...
+    >>> plots.finish(fig, title="Internet users", data=frame)  # source line and notice from data
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")  # headless runs (papermill, CI) have no screen
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import MaxNLocator
+
+from helpers.sources.demo.notice import DEMO_NOTICE
+
+PALETTE = "colorblind"
+FIGSIZE = (9, 5)
+# Named colours, from seaborn's colour-blind palette, for the roles every topic draws.
+COLOURS = {
+    "primary": "#0173b2",  # the series or group in focus
+    "secondary": "#de8f05",  # its comparison (DAC median, forecast)
+    "tertiary": "#029e73",
+    "observed": "black",
+    "target": "firebrick",  # UN targets (0.7% of GNI...)
+    "reference": "0.4",  # zero lines, breaks, group medians
+    "band": "0.6",  # interval bands
+    "muted": "0.3",  # captions and notes
+}
+_SOURCE_NAMES = {"worldbank": "World Bank WDI", "oecd": "OECD DAC", "demo": "synthetic demo"}
+
+
+def set_theme() -> None:
+    """Apply the project theme (called on import; call again after changing rcParams)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    plt.rcParams.update(
+        {
+            "figure.figsize": FIGSIZE,
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "svg.hashsalt": "sdg17",  # deterministic SVG ids
+            "svg.fonttype": "none",
+        }
+    )
+
+
+def figure(nrows: int = 1, ncols: int = 1, **kwargs):
+    """A new figure in the project's size (use instead of plt.subplots)."""
+    kwargs.setdefault(
+        "figsize", (FIGSIZE[0] * max(1, ncols * 0.8), FIGSIZE[1] * max(1, nrows * 0.8))
+    )
+    return plt.subplots(nrows, ncols, **kwargs)
+
+
+def source_line(frame: pd.DataFrame, series: list[str] | None = None) -> str:
+    """'Source: World Bank WDI, IT.NET.USER.ZS (updated 2026-04-08, ...)' for a tidy frame."""
+    if frame is None or frame.empty:
+        return "Source: no data"
+    rows = frame if series is None else frame[frame["series"].isin(series)]
+    parts = []
+    for (src, sid), grp in rows.groupby(["source", "series"], sort=True):
+        vintages = "; ".join(sorted(grp["vintage"].astype(str).unique()))
+        parts.append(f"{_SOURCE_NAMES.get(src, src)}, {sid} ({vintages})")
+    return "Source: " + ". ".join(parts)
+
+
+def is_demo(frame: pd.DataFrame | None) -> bool:
+    return frame is not None and bool(len(frame)) and bool((frame["source"] == "demo").any())
+
+
+def year_axis(ax, nbins: int | str = "auto") -> None:
+    """Whole years on the x axis (no 2017.5 ticks)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=nbins))
+
+
+def finish(
+    fig,
+    *,
+    title: str,
+    data: pd.DataFrame | None = None,
+    series: list[str] | None = None,
+    source: str | None = None,
+    demo: bool | None = None,
+    subtitle: str = "",
+) -> None:
+    """Title, optional subtitle, the source line under the axes and the demo notice on top.
+
+    Args:
+        data: the tidy rows drawn; the source line (series, source, vintage) and the demo
+            notice are derived from them, so a figure cannot name the wrong source.
+        series: limit the source line to these series of ``data``.
+        source, demo: given explicitly instead (for figures not drawn from tidy rows).
+    """
+    if source is None:
+        source = source_line(data if data is not None else pd.DataFrame(), series)
+    if demo is None:
+        demo = data is not None and is_demo(data)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=14, fontweight="bold")
+    if subtitle:
+        fig.text(0.01, 0.93, subtitle, ha="left", va="top", fontsize=10, color="0.3")
+    fig.text(0.01, -0.02, _wrap(source), ha="left", va="top", fontsize=8, color="0.35")
+    if demo:
+        fig.text(
+            0.99,
+            0.995,
+            DEMO_NOTICE,
+            ha="right",
+            va="top",
+            fontsize=10,
+            color="white",
+            fontweight="bold",
+            bbox={"facecolor": "#b22222", "edgecolor": "none", "pad": 4},
+        )
+    fig.tight_layout(rect=(0, 0, 1, 0.92 if subtitle else 0.95))
+
+
+def _wrap(text: str, width: int = 150) -> str:
+    words, lines, line = text.split(" "), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def save(fig, name: str, output_dir: str | Path | None) -> list[Path]:
+    """Save a figure as PNG and SVG in ``output_dir``; nothing is written when it is empty
+    (or when there is no figure)."""
+    if not output_dir or fig is None:
+        return []
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ext in ("png", "svg"):
+        path = out / f"{name}.{ext}"
+        fig.savefig(path, metadata={"Date": None} if ext == "svg" else None)
+        written.append(path)
+    return written
+
+
+set_theme()

@@ -1,0 +1,185 @@
+"""The country scorecard's figures: trend small multiples and the progress chart.
+
+The small multiples draw the economy against its income group's median (``group_medians``);
+the progress chart places each assessed series by its growth in the desired direction.
+
+Used by ``notebooks/04_country_scorecard.ipynb``; ``helpers.plots`` adds titles, sources
+and saves them.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+
+from helpers import catalogue
+from helpers.models import results
+from helpers.tidy import wrangle
+from helpers.topics import plots
+from helpers.topics.scorecard.data import NOT_ASSESSED
+from helpers.topics.scorecard.text import short_title
+
+CATEGORY_COLOURS = {
+    "on track": "#1b7837",
+    "moderate progress": "#e6ab02",
+    "off track": "#d95f02",
+    "regressing": "#b2182b",
+    results.INSUFFICIENT: "#9e9e9e",
+}
+MAX_PANELS = 12
+
+
+def pick_panels(table: pd.DataFrame, limit: int = MAX_PANELS) -> list[str]:
+    """Series for the small multiples: no denominators; one per SDG indicator first.
+
+    Within an indicator official series come before proxies, then catalogue order; rounds
+    go through the indicators until ``limit`` panels are chosen.
+    """
+    order = {s: i for i, s in enumerate(catalogue.load().ids())}
+    work = table[table["sdg_relation"] != "denominator"].copy()
+    if work.empty:
+        return []
+    work["_official"] = (work["sdg_relation"] != "official").astype(int)
+    work["_cat"] = work["series"].map(order)
+    work = work.sort_values(["_official", "_cat"])
+    work["_round"] = work.groupby("sdg").cumcount()
+    work = work.sort_values(["_round", "_official", "_cat"])
+    return work["series"].head(limit).tolist()
+
+
+def group_medians(
+    panel: pd.DataFrame, reference: pd.DataFrame, group: object, min_share: float = 0.5
+) -> pd.DataFrame:
+    """Median per series and year over the (non-aggregate) economies of an income group.
+
+    Years in which fewer than ``min_share`` of the most economies reporting in any year
+    report are dropped, so that a late year with a handful of early reporters does not
+    make the median jump.
+    """
+    if not isinstance(group, str) or not group:
+        return pd.DataFrame(columns=["series", "year", "value", "n"])
+    singles = reference.loc[~reference["is_aggregate"].fillna(False).astype(bool)]
+    members = singles.loc[singles["income_group"] == group]
+    out = wrangle.group_medians(panel, members, by="income_group", min_share=min_share)
+    return out.drop(columns="income_group").rename(columns={"median": "value"})
+
+
+def plot_trends(
+    own: pd.DataFrame,
+    medians: pd.DataFrame,
+    table: pd.DataFrame,
+    series: list[str],
+    name: str,
+    group: str,
+):
+    """Small multiples: one panel per series, the economy solid, the group median dashed."""
+    ncols = min(4, max(1, len(series)))
+    nrows = math.ceil(len(series) / ncols)
+    fig, axes = plots.figure(nrows, ncols, figsize=(4.2 * ncols, 3.1 * nrows + 1.2), squeeze=False)
+    labels = table.set_index("series")
+    for ax, sid in zip(axes.flat, series, strict=False):
+        mine = own[own["series"] == sid].sort_values("year")
+        ax.plot(mine["year"], mine["value"], color="C0", lw=2, marker="o", ms=2.5, label=name)
+        med = medians[medians["series"] == sid].sort_values("year")
+        if len(med):
+            ax.plot(
+                med["year"], med["value"], color="0.35", lw=1.3, ls="--", label=f"{group} median"
+            )
+        entry = labels.loc[sid]
+        ax.set_title(panel_title(entry.name, entry["sdg"], entry["title"]), fontsize=9)
+        ax.set_ylabel("\n".join(textwrap.wrap(entry["unit"], 28)[:2]), fontsize=8)
+        ax.set_xlabel("Year", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.yaxis.set_major_formatter(mticker.FuncFormatter(_compact))
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(5, integer=True))
+    for ax in list(axes.flat)[len(series) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=7, loc="best", frameon=True)
+    return fig
+
+
+def trends_subtitle(name: str, group: object) -> str:
+    """The subtitle of the trend figure, saying what the dashed line is (if any)."""
+    if not isinstance(group, str) or not group:
+        return f"Solid: {name}. No income group, so no peer median is drawn."
+    return f"Solid: {name}. Dashed: median of the {group} economies in the store, each year."
+
+
+def panel_title(series: str, sdg: str, title: str) -> str:
+    """'17.8.1 · IT.NET.USER.ZS' over the title, shortened to two lines of 40 characters."""
+    label = short_title(title).replace("low- and middle-income economies in", "developing")
+    lines = textwrap.wrap(label, 40)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 40, placeholder="…")]
+    return "\n".join([f"{sdg} · {series}", *lines])
+
+
+def _years(base: object, latest: object, base_from: int) -> str:
+    if pd.isna(base) or pd.isna(latest):
+        return f"no base from {base_from}"
+    return f"{int(base)}-{int(latest)}"
+
+
+def _compact(value: float, _pos=None) -> str:
+    size = abs(value)
+    for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if size >= scale:
+            return f"{value / scale:g} {word}"
+    return f"{value:g}"
+
+
+def plot_progress(prog: pd.DataFrame, name: str):
+    """Progress-chart style: one row per assessed series, a coloured marker per category.
+
+    x is the growth per year since the base in the desired direction (positive = good); a
+    black bar marks the growth needed to meet a numerical target by its year.
+    """
+    rows = prog[prog["category"] != NOT_ASSESSED].reset_index(drop=True)
+    fig, ax = plots.figure(figsize=(10, 1.6 + 0.55 * len(rows)))
+    sign = np.where(rows["direction"] == "decrease", -1.0, 1.0)
+    actual = 100 * rows["actual_cagr"].to_numpy() * sign
+    required = 100 * rows["required_cagr"].to_numpy() * sign
+    ys = np.arange(len(rows))[::-1]
+    finite = np.concatenate([actual[np.isfinite(actual)], required[np.isfinite(required)], [0.0]])
+    span = max(1.0, float(np.max(np.abs(finite)))) * 1.25
+    for y, row, x, need in zip(ys, rows.itertuples(index=False), actual, required, strict=True):
+        colour = CATEGORY_COLOURS.get(row.category, CATEGORY_COLOURS[results.INSUFFICIENT])
+        if np.isfinite(x):
+            ax.scatter([x], [y], s=170, marker="s", color=colour, zorder=3, edgecolor="white")
+        else:
+            ax.scatter([0], [y], s=170, marker="s", facecolor="white", edgecolor=colour, zorder=3)
+        if np.isfinite(need) and need > 0:  # a negative "need" means the target was met
+            ax.plot([need, need], [y - 0.3, y + 0.3], color="black", lw=2.2, zorder=4)
+        met = isinstance(row.note, str) and row.note.startswith("target met")
+        ax.annotate(
+            f"{row.category}{' (target met)' if met else ''}",
+            (span, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=colour,
+            fontweight="bold",
+            annotation_clip=False,
+        )
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_yticks(ys)
+    ax.set_yticklabels(
+        [
+            f"{r.sdg} {textwrap.shorten(short_title(r.title), 44, placeholder='…')}\n"
+            f"{r.series}, {_years(r.base_year, r.latest_year, r.base_from)}"
+            for r in rows.itertuples()
+        ],
+        fontsize=8,
+    )
+    ax.set_xlabel("Growth per year since the base year, in the desired direction (% per year)")
+    ax.grid(axis="y", visible=False)
+    key = "■ actual growth (colour = category)   ▌ growth needed to meet the target by its year"
+    ax.text(0.0, 1.01, key, transform=ax.transAxes, fontsize=8, color="0.3")
+    return fig

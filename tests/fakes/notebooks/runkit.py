@@ -1,0 +1,126 @@
+"""Helpers shared by tests/test_runner.py and tests/test_site.py.
+
+The toy notebooks here follow the project's notebook convention (a ``parameters`` cell with
+``output_dir = ""``) but need neither real data nor ``helpers.tidy``/``helpers.groups``: the
+economy reference is replaced by a small fake, and the store holds one tiny snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+from unittest import mock
+
+from helpers.errors import UsageError
+from helpers.run import config as runconfig
+from helpers.run import runner
+from helpers.sources.payload import FetchResult, Payload
+from helpers.store import Snapshot, Store
+
+FIXTURES = Path(__file__).resolve().parent
+KNOWN = {"KEN", "BGD", "BRA", "IND", "NPL"}
+GROUPS = {"LDC": ["BGD", "NPL"]}
+
+
+def fake_reference(store):
+    return "fake-reference"
+
+
+def fake_validate(items, reference):
+    unknown = [i for i in items if i not in KNOWN and i not in GROUPS]
+    if unknown:
+        raise UsageError(f"unknown economy codes: {', '.join(unknown)}")
+    return list(items)
+
+
+def fake_members(group, reference):
+    if group not in GROUPS:
+        raise UsageError(f"unknown economy group {group!r}")
+    return GROUPS[group]
+
+
+FAKES = {
+    "economy_reference": fake_reference,
+    "validate_economies": fake_validate,
+    "group_members": fake_members,
+}
+
+
+def patch_economies(monkeypatch) -> None:
+    for name, fake in FAKES.items():
+        monkeypatch.setattr(runconfig, name, fake)
+
+
+def seed_store(
+    root: Path, name: str = "page1.json", content: bytes = b"[]", kind: str = "api"
+) -> Snapshot:
+    """Write one small snapshot with a licence and citation into the store at ``root``."""
+    return Store(root).write(
+        FetchResult(
+            source="worldbank",
+            format="wb-api-json",
+            series=["IT.NET.USER.ZS"],
+            payloads=[Payload(name, content, url="http://127.0.0.1/none")],
+        ),
+        kind=kind,
+        licence="CC BY 4.0",
+        citation="World Bank, World Development Indicators",
+    )
+
+
+def write_config(path: Path, body: str, *, notebooks_dir: Path | None = FIXTURES) -> Path:
+    head = f"notebooks_dir: {notebooks_dir}\n" if notebooks_dir else ""
+    path.write_text(head + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def cli(*argv: str) -> tuple[int, float]:
+    """``sdg17 run ARGV`` in this process; returns (exit code, seconds)."""
+    t0 = time.monotonic()
+    code = runner.run_cli(["run", *argv])
+    return code, time.monotonic() - t0
+
+
+def run_dirs(outputs: Path) -> list[Path]:
+    runs = outputs / "runs"
+    return sorted(p for p in runs.iterdir() if p.is_dir()) if runs.exists() else []
+
+
+TOY_CONFIG = """\
+name: toy
+data: offline
+parameters:
+  start_year: 2001
+notebooks:
+  - notebook: toy_report
+    parameters: {economies: [KEN, BGD]}
+  - notebook: toy_scorecard
+    fan_out: {economy: [KEN, BRA]}
+"""
+
+_TOY_RUN: dict = {}
+
+
+def toy_run(base: Path) -> dict:
+    """One real run of two toy notebooks and a two-way fan-out (3 kernels), made once per
+    test session and shared: ``{"code", "outputs", "run_dir", "config", "stdout"}``."""
+    if _TOY_RUN:
+        return _TOY_RUN
+    base.mkdir(parents=True, exist_ok=True)
+    seed_store(base / "data")
+    config = write_config(base / "toy.yaml", TOY_CONFIG)
+    env = {"SDG17_DATA_DIR": str(base / "data"), "SDG17_OUTPUTS_DIR": str(base / "outputs")}
+    with mock.patch.dict(os.environ, env), mock.patch.multiple(runconfig, **FAKES):
+        code, seconds = cli("--config", str(config), "--jobs", "2")
+    (run_dir,) = run_dirs(base / "outputs")
+    _TOY_RUN.update(
+        code=code,
+        seconds=seconds,
+        outputs=base / "outputs",
+        run_dir=run_dir,
+        config=config,
+        data=base / "data",
+    )
+    return _TOY_RUN

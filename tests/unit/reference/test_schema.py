@@ -1,0 +1,65 @@
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from helpers.errors import SchemaError
+from helpers.reference import schema
+
+
+def _frame(**overrides):
+    base = {
+        "economy": ["KEN", "KEN"],
+        "economy_name": ["Kenya", "Kenya"],
+        "year": [2000, 2001],
+        "series": ["IT.NET.USER.ZS"] * 2,
+        "value": [1.5, 2.5],
+        "unit": ["% of population"] * 2,
+        "source": ["worldbank"] * 2,
+        "vintage": ["v1"] * 2,
+        "snapshot_id": ["s1"] * 2,
+    }
+    base.update(overrides)
+    return pd.DataFrame(base)
+
+
+def test_valid_frame_passes_with_canonical_dtypes():
+    out = schema.validate(_frame())
+    assert list(out.columns) == schema.COLUMNS
+    assert out["year"].dtype == "int64" and out["value"].dtype == "float64"
+
+
+def test_duplicate_keys_are_named():
+    with pytest.raises(SchemaError, match="duplicate") as err:
+        schema.validate(_frame(year=[2000, 2000]))
+    assert "KEN" in str(err.value) and "2000" in str(err.value)
+
+
+def test_year_out_of_range_is_rejected():
+    with pytest.raises(SchemaError, match="1900"):
+        schema.validate(_frame(year=[1900, 2001]))
+
+
+def test_mixed_units_for_one_series_are_rejected():
+    with pytest.raises(SchemaError, match="more than one unit"):
+        schema.validate(_frame(unit=["% of population", "per 100 people"]))
+
+
+def test_percent_outside_0_100_is_named():
+    with pytest.raises(SchemaError, match="outside 0-100") as err:
+        schema.validate(_frame(value=[50.0, 101.0]))
+    assert "101" in str(err.value)
+
+
+def test_open_percent_series_may_exceed_100():
+    frame = _frame(series=["DT.ODA.ODAT.GN.ZS"] * 2, value=[120.0, -3.0], unit=["% of GNI"] * 2)
+    assert len(schema.validate(frame)) == 2
+
+
+def test_missing_value_is_rejected():
+    with pytest.raises(SchemaError):
+        schema.validate(_frame(value=[1.0, None]))
+
+
+def test_empty_has_the_canonical_columns():
+    assert_frame_equal(schema.empty(), schema.coerce(schema.empty()))
+    assert list(schema.empty().columns) == schema.COLUMNS
