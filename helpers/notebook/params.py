@@ -31,7 +31,7 @@ class Spec:
     Attributes:
         name: the variable name in the notebooks' ``parameters`` cells.
         kind: "int", "float", "str", "codes" (a list of codes or group names), "code" (one
-            code) or "path".
+            code), "series" (a list of catalogue ids) or "path".
         meaning: one line for the README and for error messages.
         low, high: the inclusive range of an int or float.
         choices: the allowed values of a str.
@@ -52,6 +52,7 @@ class Spec:
             return f"{self.low:g} to {self.high:g}"
         return {
             "codes": "list of economy codes or group names",
+            "series": "list of catalogue series ids",
             "code": "one economy code",
             "path": "a folder, or empty",
         }.get(self.kind, self.kind)
@@ -68,7 +69,7 @@ SPECS: dict[str, Spec] = {
         ),
         Spec("economy", "code", "the one economy a scorecard is for (KEN)"),
         Spec("donors", "codes", "providers to compare: economy codes (NOR) or DAC1 groups (G7)"),
-        Spec("series_focus", "codes", "catalogue series ids to look at closely; empty means all"),
+        Spec("series_focus", "series", "catalogue series ids to look at closely; empty means all"),
         Spec("start_year", "int", "first year of the analysis", *_YEARS),
         Spec("end_year", "int", "last year of the analysis (not before start_year)", *_YEARS),
         Spec("base_year", "int", "year progress is measured from (within the years)", *_YEARS),
@@ -102,7 +103,7 @@ def _type_ok(spec: Spec, value: Any) -> bool:
         return isinstance(value, int | float)
     if spec.kind in ("str", "code", "path"):
         return isinstance(value, str)
-    if spec.kind == "codes":
+    if spec.kind in ("codes", "series"):
         return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
     return True
 
@@ -117,7 +118,8 @@ def check_value(name: str, value: Any) -> None:
     if spec is None:
         return
     if not _type_ok(spec, value):
-        noun = {"int": "a whole number", "float": "a number", "codes": "a list of strings"}
+        noun = {"int": "a whole number", "float": "a number"}
+        noun |= dict.fromkeys(("codes", "series"), "a list of strings")
         raise ParameterError(
             f"{name} must be {noun.get(spec.kind, 'a string')} ({spec.allowed()}); got {value!r}"
         )
@@ -133,10 +135,9 @@ def check_years(start_year: Any, end_year: Any, base_year: Any = None) -> None:
     Raises:
         ParameterError: in one wording wherever years are checked.
     """
-    if isinstance(start_year, int) and isinstance(end_year, int) and start_year > end_year:
-        raise ParameterError(
-            f"start_year {start_year} is after end_year {end_year}: the year range is empty; "
-            "swap them"
+    if isinstance(start_year, int) and isinstance(end_year, int):
+        schema.check_year_range(
+            start_year, end_year, names=("start_year", "end_year"), error=ParameterError
         )
     years = (start_year, base_year, end_year)
     if all(isinstance(y, int) for y in years) and not start_year <= base_year <= end_year:

@@ -37,9 +37,9 @@ import yaml
 
 from helpers.errors import SchemaError, UsageError
 from helpers.paths import REFERENCE_DIR
+from helpers.reference.schema import REFERENCE_COLUMNS
 
 GROUPS_FILE = REFERENCE_DIR / "groups.yaml"
-REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 GLOBAL_SOUTH_ENV = "SDG17_GLOBAL_SOUTH"
 DEFAULT_GLOBAL_SOUTH = "wb_lmic"
 GLOBAL_SOUTH_DEFINITIONS = {

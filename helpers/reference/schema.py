@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers import catalogue
-from helpers.errors import SchemaError
+from helpers.errors import SchemaError, UsageError
 
 COLUMNS = [
     "economy",
@@ -36,6 +36,8 @@ COLUMNS = [
     "snapshot_id",
 ]
 KEY = ["economy", "year", "series"]
+# The economy reference table every source's reader produces and the tidy layer extends.
+REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 MIN_YEAR, MAX_YEAR = 1960, 2100
 _SHOWN = 10
 
@@ -116,3 +118,27 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     if out_of_range.any():
         raise SchemaError(f"percentages outside 0-100:\n{_rows(frame, out_of_range)}")
     return coerce(frame)
+
+
+def check_year_range(
+    start: int | None,
+    end: int | None,
+    *,
+    names: tuple[str, str] = ("start year", "end year"),
+    error: type[UsageError] = UsageError,
+) -> None:
+    """The one year-range rule, in one wording, wherever a range is given.
+
+    Args:
+        start, end: the inclusive bounds (None: open).
+        names: how the caller's user knows them ("start_year" in a notebook, "start year" on the
+            command line).
+        error: the exception to raise (``ParameterError`` for notebook parameters).
+
+    Raises:
+        UsageError: (or ``error``) when start is after end.
+    """
+    if start is not None and end is not None and start > end:
+        raise error(
+            f"{names[0]} {start} is after {names[1]} {end}: the year range is empty; swap them"
+        )

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from helpers import catalogue
 from helpers.errors import FetchError, OfflineError, UsageError
-from helpers.reference import groups
+from helpers.reference import groups, schema
 from helpers.sources.http import RetryPolicy
 from helpers.sources.oecd import api as oecd
 from helpers.sources.payload import FetchResult
@@ -90,8 +90,7 @@ def validate_years(start: int | None, end: int | None) -> None:
     for name, year in (("start year", start), ("end year", end)):
         if year is not None and not FIRST_YEAR <= year <= this_year:
             raise UsageError(f"{name} {year} is outside {FIRST_YEAR}-{this_year}")
-    if start is not None and end is not None and start > end:
-        raise UsageError(f"start year {start} is after end year {end}; swap them")
+    schema.check_year_range(start, end)
 
 
 def run_fetch(

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import catalogue
-from helpers.errors import OfflineError, StoreError, UsageError
+from helpers.errors import OfflineError, StoreError
 from helpers.reference import groups, schema
 from helpers.sources.demo import synthetic as demo
 from helpers.sources.oecd import sdmx_csv
@@ -34,7 +34,6 @@ from helpers.sources.worldbank import bulk, pages
 from helpers.store import Snapshot, Store
 
 TABLES = ("observations", "aggregates", "economies")
-REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 _BUILD_INFO = "build.json"
 
 
@@ -90,10 +89,13 @@ def reference(store: Store | Path | str | None = None) -> pd.DataFrame:
     for snap in reversed(store.snapshots()):
         parse = _reference_parser(snap.format)
         if parse is not None:
-            frames.append(parse(snap)[REFERENCE_COLUMNS])
+            frames.append(parse(snap)[schema.REFERENCE_COLUMNS])
     if not frames:
         return pd.DataFrame(
-            {c: pd.Series(dtype=bool if c == "is_aggregate" else object) for c in REFERENCE_COLUMNS}
+            {
+                c: pd.Series(dtype=bool if c == "is_aggregate" else object)
+                for c in schema.REFERENCE_COLUMNS
+            }
         )
     return pd.concat(frames, ignore_index=True).drop_duplicates("economy").reset_index(drop=True)
 
@@ -107,7 +109,7 @@ def _fill_reference(ref: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     extra["region"] = None
     extra["income_group"] = None
     extra["is_aggregate"] = extra["economy"].map(groups.is_known_aggregate)
-    return pd.concat([ref, extra[REFERENCE_COLUMNS]], ignore_index=True)
+    return pd.concat([ref, extra[schema.REFERENCE_COLUMNS]], ignore_index=True)
 
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -208,8 +210,7 @@ def load(
         series = [series]
     if series:
         catalogue.resolve(series)
-    if start is not None and end is not None and start > end:
-        raise UsageError(f"start year {start} is after end year {end}")
+    schema.check_year_range(start, end)
     if missing not in ("raise", "ignore"):
         raise ValueError("missing must be 'raise' or 'ignore'")
     frame = _table("aggregates" if aggregates else "observations", _store(store))

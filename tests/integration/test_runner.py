@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from helpers import paths
 from helpers.errors import UsageError
 from helpers.paths import ROOT
 from helpers.run import cache as runcache
@@ -636,3 +637,24 @@ def test_only_needs_just_the_selected_notebooks_to_exist(tmp_path, fakes):
     assert [p.notebook for p in plans] == ["toy_slow", "toy_scorecard"]
     with pytest.raises(UsageError, match="not_written_yet"):
         runconfig.plan(cfg)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["-p", "forecast_horizon=500"], "forecast_horizon must be from 1 to 20; got 500"),
+        (["-p", "confidence_level=2.0"], "confidence_level must be from 0.5 to 0.999; got 2.0"),
+        (["-p", "price_basis=nominal"], "price_basis must be one of current, constant"),
+        (["-p", "base_year=1990"], "base_year must be from start_year 2000"),
+    ],
+)
+def test_the_real_notebooks_refuse_out_of_range_parameters_before_any_kernel(
+    outputs, seeded, fakes, capsys, argv, needle
+):
+    # The ranges are the declared specs of helpers/notebook/params.py, checked by `sdg17 run`
+    # itself: exit 2 in seconds, no kernel started, no run folder written.
+    code, seconds = runkit.cli("--config", str(paths.RUNS_CONFIG / "default.yaml"), *argv)
+    assert code == 2
+    assert needle in capsys.readouterr().err
+    assert runkit.run_dirs(outputs) == []
+    assert seconds < 5

@@ -122,7 +122,7 @@ def build_frames(seed: int = SEED, last_year: int = LAST_YEAR) -> tuple[pd.DataF
     Returns:
         (observations in the canonical schema, economies and aggregates together, with
         ``source`` "demo", ``vintage`` "synthetic demo data (seed N)" and an empty
-        ``snapshot_id``; the economy reference with columns ``groups.REFERENCE_COLUMNS``).
+        ``snapshot_id``; the economy reference with columns ``schema.REFERENCE_COLUMNS``).
     """
     years = np.arange(FIRST_YEAR, last_year + 1)
     g = groups.load()
@@ -190,7 +190,7 @@ def _reference(obs: pd.DataFrame) -> pd.DataFrame:
     labels = groups.aggregate_codes()
     singles = {e.code for e in economies()}
     rows += [(code, labels[code], "", "", True) for code in sorted(set(obs["economy"]) - singles)]
-    ref = pd.DataFrame(rows, columns=groups.REFERENCE_COLUMNS)
+    ref = pd.DataFrame(rows, columns=schema.REFERENCE_COLUMNS)
     ref["is_aggregate"] = ref["is_aggregate"].astype(bool)
     return ref
 
@@ -231,13 +231,13 @@ def parse(snapshot: StoredSnapshot) -> pd.DataFrame:
 
 
 def parse_economies(snapshot: StoredSnapshot) -> pd.DataFrame:
-    """The economy reference of a demo snapshot (``groups.REFERENCE_COLUMNS``)."""
-    frame = _read_csv(snapshot, ECONOMIES, groups.REFERENCE_COLUMNS)
-    missing = [c for c in groups.REFERENCE_COLUMNS if c not in frame.columns]
+    """The economy reference of a demo snapshot (``schema.REFERENCE_COLUMNS``)."""
+    frame = _read_csv(snapshot, ECONOMIES, schema.REFERENCE_COLUMNS)
+    missing = [c for c in schema.REFERENCE_COLUMNS if c not in frame.columns]
     if missing:
         raise StoreError(f"{snapshot.path / ECONOMIES} lacks columns {missing}")
     frame["is_aggregate"] = frame["is_aggregate"].map({"True": True, "False": False})
     if frame["is_aggregate"].isna().any():
         raise StoreError(f"{snapshot.path / ECONOMIES}: is_aggregate must be True or False")
     frame["is_aggregate"] = frame["is_aggregate"].astype(bool)
-    return frame[groups.REFERENCE_COLUMNS]
+    return frame[schema.REFERENCE_COLUMNS]

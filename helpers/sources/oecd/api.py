@@ -42,6 +42,7 @@ import requests
 from helpers import catalogue, paths
 from helpers.catalogue import Dataflow, Series
 from helpers.errors import CatalogueError, FetchError, UsageError
+from helpers.reference import schema
 from helpers.sources.http import (
     RETRY_STATUSES,
     RateLimiter,
@@ -265,8 +266,7 @@ def fetch(
         FetchError: a request failed after its retries, or the answer is not SDMX-CSV. The
             error names the series and the URL.
     """
-    if start is not None and end is not None and start > end:
-        raise UsageError(f"start year {start} is after end year {end}")
+    schema.check_year_range(start, end)
     strays = [s.id for s in series if s.source != "oecd"]
     if strays:
         raise CatalogueError(f"not OECD series: {', '.join(strays)}")

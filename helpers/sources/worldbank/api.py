@@ -35,6 +35,7 @@ import wbgapi
 
 from helpers import catalogue
 from helpers.errors import CatalogueError, EmptyResultError, FetchError, UsageError
+from helpers.reference import schema
 from helpers.sources.http import RetryPolicy, retry_call
 from helpers.sources.payload import FetchResult, Payload
 from helpers.sources.worldbank.pages import (
@@ -96,8 +97,7 @@ def _economy_param(economies: list[str] | None) -> tuple[str, str | list[str]]:
 
 
 def _check_years(start: int | None, end: int | None) -> None:
-    if start is not None and end is not None and start > end:
-        raise UsageError(f"start year {start} is after end year {end}")
+    schema.check_year_range(start, end)
 
 
 def _time_param(

@@ -33,7 +33,6 @@ from helpers.sources.payload import StoredSnapshot
 
 WB_ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
 META_REQUIRED = ("Country Code", "Region", "IncomeGroup")
-META_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 
 _PREAMBLE_MAX = 8  # the WDI preamble is 4 records; allow a little slack, no more
 _MISSING = ("", "..")  # ".." is the World Bank's own missing-value marker (DataBank exports)
@@ -266,7 +265,7 @@ def parse_wb_bulk(snapshot: StoredSnapshot) -> pd.DataFrame:
 
 # -- World Bank country metadata -----------------------------------------------------------
 def read_country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
-    """The economy reference rows of a country metadata CSV (columns :data:`META_COLUMNS`).
+    """The economy reference rows of a country metadata CSV (columns ``schema.REFERENCE_COLUMNS``).
 
     Raises:
         UsageError: naming ``name``, when the file is unreadable, lacks a column, has an
@@ -299,7 +298,7 @@ def read_country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
             "income_group": frame["IncomeGroup"].where(frame["IncomeGroup"] != "", None),
             "is_aggregate": frame["Region"].eq("").astype(bool),
         }
-    )[META_COLUMNS]
+    )[schema.REFERENCE_COLUMNS]
 
 
 def parse_wb_country_meta(snapshot: StoredSnapshot) -> pd.DataFrame:

@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 SOURCE = "worldbank"
 FORMAT = "wb-api-json"
 ECONOMIES_FORMAT = "wb-economies-json"
-ECONOMY_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 
 
 class RejectedAnswer(FetchError):
@@ -262,5 +261,5 @@ def parse_economies(snapshot: StoredSnapshot) -> pd.DataFrame:
             raise StoreError(f"{where}: not a World Bank economy list ({exc})") from exc
     if not rows:
         raise StoreError(f"snapshot {snapshot.path} lists no economies")
-    frame = pd.DataFrame(rows, columns=ECONOMY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=schema.REFERENCE_COLUMNS)
     return frame.drop_duplicates("economy", ignore_index=True)
