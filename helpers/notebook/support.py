@@ -20,8 +20,10 @@ from helpers.topics.prose import fmt  # noqa: F401  (notebooks call report.fmt)
 from helpers.topics.section import Section, missing_note  # noqa: F401
 
 
-def md(text: str) -> None:
-    """Show Markdown in a notebook (plain text elsewhere)."""
+def md(text: str | None) -> None:
+    """Show Markdown in a notebook (plain text elsewhere); None shows nothing."""
+    if not text:
+        return
     try:
         from IPython.display import Markdown, display
 
@@ -91,11 +93,14 @@ def show(section: Section | None, output_dir: str | Path | None = None) -> None:
     for text in section.text:
         md(text)
     for name, table in section.tables.items():
-        _display(table)
+        if table is not None and len(table):  # an empty table is saved, not shown
+            _display(table)
         save_table(table, name, output_dir)
     for name, table in section.saved.items():
         save_table(table, name, output_dir)
     for name, fig in section.figures.items():
+        if fig is None:
+            continue
         plots.save(fig, name, output_dir)
         _display(fig)
         plt.close(fig)  # shown once, here, not again by the inline backend at the cell's end

@@ -1,3 +1,4 @@
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -6,6 +7,7 @@ from helpers.notebook import params
 from helpers.notebook import support as report
 from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.topics import plots
+from helpers.topics.section import Section, require
 
 
 def _tidy(source="worldbank"):
@@ -76,3 +78,46 @@ def test_demo_figures_carry_the_notice_and_save_png_and_svg(tmp_path):
     assert [p.suffix for p in written] == [".png", ".svg"]
     assert all(p.stat().st_size > 1000 for p in written)
     assert DEMO_NOTICE in (tmp_path / "fig.svg").read_text()
+
+
+def test_finish_derives_the_source_line_and_the_demo_notice_from_the_data():
+    fig, ax = plots.figure()
+    ax.plot([1, 2], [3, 4])
+    plots.finish(fig, title="t", data=_tidy("demo"))
+    texts = [t.get_text() for t in fig.texts]
+    assert DEMO_NOTICE in texts
+    assert "Source: synthetic demo, S (updated 2026-04-08)" in texts
+    fig2, _ = plots.figure()
+    plots.finish(fig2, title="t", data=_tidy("worldbank"), series=["S"])
+    texts = [t.get_text() for t in fig2.texts]
+    assert DEMO_NOTICE not in texts
+    assert "Source: World Bank WDI, S (updated 2026-04-08)" in texts
+    plt.close("all")
+
+
+def test_show_saves_tables_and_figures_and_shows_the_skip_note(tmp_path, monkeypatch):
+    said = []
+    monkeypatch.setattr(report, "md", said.append)
+    fig, _ = plots.figure()
+    shown = Section(
+        text=["A finding."],
+        tables={"shown": pd.DataFrame({"a": [1]}), "empty": pd.DataFrame({"a": []})},
+        saved={"behind": pd.DataFrame({"b": [2]})},
+        figures={"chart": fig},
+    )
+    report.show(shown, tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["behind.csv", "chart.png", "chart.svg", "empty.csv", "shown.csv"]
+    assert not plt.fignum_exists(fig.number)  # shown once, then closed
+    report.show(Section.skipped("**X is skipped:** no data."), tmp_path / "skipped")
+    assert not (tmp_path / "skipped").exists()
+    report.show(None, tmp_path / "none")
+    assert not (tmp_path / "none").exists()
+    assert said == ["A finding.", "**X is skipped:** no data."]
+
+
+def test_require_skips_a_section_whose_series_are_absent():
+    assert require(_tidy(), "S", "The S section") is None
+    skipped = require(_tidy(), ["S", "IT.NET.USER.ZS"], "The internet section")
+    assert not skipped.ok and skipped.note.startswith("**The internet section is skipped:**")
+    assert "IT.NET.USER.ZS" in require(None, "IT.NET.USER.ZS", "The section").note

@@ -7,7 +7,9 @@ from pandas.testing import assert_frame_equal
 from helpers import catalogue
 from helpers.errors import ParameterError
 from helpers.store import Store
-from helpers.topics import inventory
+from helpers.topics.inventory import data as inventory
+from helpers.topics.inventory import figures as inventory_figures
+from helpers.topics.inventory import text as inventory_text
 
 
 def _tidy(rows, source="worldbank", vintage="v1"):
@@ -173,7 +175,7 @@ def test_gap_sentences_say_what_each_notebook_lacks():
             "economies": [0, 3, 3],
         }
     )
-    lines = inventory.gap_sentences(gaps, 2024, 3)
+    lines = inventory_text.gap_sentences(gaps, 2024, 3)
     assert lines == [
         "- **a**: missing S1; ending before 2021: S2 (to 2011).",
         "- **b**: every series it reads has values to 2021 or later.",
@@ -201,11 +203,11 @@ def test_source_summary_counts_series_per_source_and_vintage():
             _tidy([("NOR", 2000, "C", 1.0)], "oecd", "v2"),
         ]
     )
-    assert inventory.source_summary(frame) == (
+    assert inventory_figures.source_summary(frame) == (
         "Source: OECD DAC, 1 series (v2). World Bank WDI, 2 series (v1). "
         "Series by series: inventory.csv."
     )
-    assert inventory.source_summary(frame.iloc[0:0]) == "Source: no data"
+    assert inventory_figures.source_summary(frame.iloc[0:0]) == "Source: no data"
 
 
 def test_rows_used_stacks_frames():

@@ -5,6 +5,7 @@ reported by providers (DAC members and providers beyond the DAC), so their share
 providers; every other series is measured over the economies the analyst asked for.
 
 Example:
+    >>> from helpers.topics.inventory import data as inventory
     >>> table = inventory.series_table(Store())
     >>> cov = inventory.coverage_share(obs, series_ids, 2000, 2024, codes, providers)
 """
@@ -188,42 +189,6 @@ def coverage_matrix(coverage: pd.DataFrame, missing: list[str] | None = None) ->
     return matrix
 
 
-def draw_coverage(ax, matrix: pd.DataFrame) -> None:
-    """A heatmap of coverage shares (0-100%) on ``ax``, a tick every fifth year."""
-    import seaborn as sns
-
-    sns.heatmap(
-        matrix,
-        ax=ax,
-        vmin=0,
-        vmax=100,
-        cmap="viridis",
-        linewidths=0.2,
-        linecolor="white",
-        cbar_kws={"label": "economies with a value (% of those covered)"},
-    )
-    ax.grid(False)
-    ax.set_facecolor("#e6e6e6")  # blank (grey) rows: series the store lacks
-    years = list(matrix.columns)
-    ticks = [i for i, y in enumerate(years) if y % 5 == 0]
-    ax.set_xticks([t + 0.5 for t in ticks], [str(years[t]) for t in ticks], rotation=0)
-    ax.set_xlabel("year")
-    ax.set_ylabel("series (economies it covers)")
-    ax.tick_params(axis="y", labelsize=8)
-
-
-def source_summary(frame: pd.DataFrame) -> str:
-    """A short source line: series counted per source and vintage (the table lists each)."""
-    if frame.empty:
-        return "Source: no data"
-    names = {"worldbank": "World Bank WDI", "oecd": "OECD DAC", "demo": "synthetic demo"}
-    counts = frame.groupby(["source", "vintage"], sort=True)["series"].nunique()
-    parts = [
-        f"{names.get(src, src)}, {n} series ({vintage})" for (src, vintage), n in counts.items()
-    ]
-    return "Source: " + ". ".join(parts) + ". Series by series: inventory.csv."
-
-
 def _scope_rows(
     obs: pd.DataFrame,
     aggs: pd.DataFrame,
@@ -298,36 +263,6 @@ def notebook_gaps(
             )
     out = pd.DataFrame(rows, columns=GAP_COLUMNS)
     return out.astype({"first_year": "Int64", "last_year": "Int64", "economies": "int64"})
-
-
-def gap_sentences(gaps: pd.DataFrame, end: int, max_lag: int = 3) -> list[str]:
-    """One Markdown bullet per notebook: what it lacks, or that it has what it needs."""
-    lines = []
-    for notebook, grp in gaps.groupby("notebook", sort=True):
-        parts = []
-        missing = grp.loc[grp["status"] == "missing", "series"].tolist()
-        if missing:
-            parts.append(f"missing {', '.join(missing)}")
-        empty = grp[grp["status"] == "no values"]
-        if len(empty):
-            listed = ", ".join(
-                f"{s} ({sc})" for s, sc in zip(empty["series"], empty["scope"], strict=True)
-            )
-            parts.append(f"no values in the years and scope asked for: {listed}")
-        stale = grp[grp["status"] == "stale"]
-        if len(stale):
-            listed = ", ".join(
-                f"{s} (to {y})" for s, y in zip(stale["series"], stale["last_year"], strict=True)
-            )
-            parts.append(f"ending before {end - max_lag}: {listed}")
-        if parts:
-            lines.append(f"- **{notebook}**: " + "; ".join(parts) + ".")
-        else:
-            recent = end - max_lag
-            lines.append(
-                f"- **{notebook}**: every series it reads has values to {recent} or later."
-            )
-    return lines
 
 
 def rows_used(*frames: pd.DataFrame) -> pd.DataFrame:

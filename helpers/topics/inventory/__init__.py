@@ -1,0 +1,1 @@
+"""The data inventory (notebook 00): what the store holds and which gaps matter."""
