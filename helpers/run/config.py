@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from helpers import paths, tidy
+from helpers import paths
 from helpers.errors import UsageError
 from helpers.reference import groups
 from helpers.run import params as runparams
@@ -89,20 +89,6 @@ class Execution:
     path: Path
     label: str
     params: dict
-
-
-# -- hooks onto the economy reference; tests replace these ----------------------------------
-def economy_reference(store):
-    """The economy reference table of ``store`` (``helpers.tidy.economies``)."""
-    return tidy.economies(store=store)
-
-
-def validate_economies(items: list[str], reference) -> list[str]:
-    return groups.validate_groups_or_economies(items, reference)
-
-
-def group_members(group: str, reference) -> list[str]:
-    return groups.members(group, reference)
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -345,7 +331,7 @@ def expand(plans: list[Plan], reference: Callable[[], Any] | None = None) -> lis
         for name, values in p.fan_out.items():
             if isinstance(values, dict):
                 group = values["group"]
-                values = list(group_members(group, ref()))
+                values = list(groups.members(group, ref()))
                 if not values:
                     raise UsageError(
                         f"{p.notebook}: fan_out {name}: group {group!r} has no "
@@ -390,7 +376,7 @@ def _check_economies(executions: list[Execution], ref: Callable[[], Any]) -> Non
             if not items or key in checked:
                 continue
             try:
-                validate_economies(list(key), ref())
+                groups.validate_groups_or_economies(list(key), ref())
             except UsageError as exc:
                 raise UsageError(f"{ex.id}: parameter {name}: {exc}") from exc
             checked.add(key)

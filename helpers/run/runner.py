@@ -24,7 +24,7 @@ from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import paths
+from helpers import paths, tidy
 from helpers.errors import Sdg17Error, UsageError
 from helpers.run import cache as runcache
 from helpers.run import config as runconfig
@@ -99,7 +99,7 @@ def main(args: argparse.Namespace) -> int:
     data = rundata.prepare(mode)
     if data is None:
         return 1
-    executions = runconfig.expand(plans, lambda: runconfig.economy_reference(data.store))
+    executions = runconfig.expand(plans, lambda: tidy.economies(store=data.store))
     run = Run(
         config,
         executions,

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from helpers import tidy
 from helpers.errors import UsageError
-from helpers.run import config as runconfig
+from helpers.reference import groups
 from helpers.run import runner
 from helpers.sources.payload import FetchResult, Payload
 from helpers.store import Snapshot, Store
@@ -41,16 +42,11 @@ def fake_members(group, reference):
     return GROUPS[group]
 
 
-FAKES = {
-    "economy_reference": fake_reference,
-    "validate_economies": fake_validate,
-    "group_members": fake_members,
-}
-
-
 def patch_economies(monkeypatch) -> None:
-    for name, fake in FAKES.items():
-        monkeypatch.setattr(runconfig, name, fake)
+    """Replace the economy reference and its checks with the small fakes above."""
+    monkeypatch.setattr(tidy, "economies", fake_reference)
+    monkeypatch.setattr(groups, "validate_groups_or_economies", fake_validate)
+    monkeypatch.setattr(groups, "members", fake_members)
 
 
 def seed_store(
@@ -112,7 +108,13 @@ def toy_run(base: Path) -> dict:
     seed_store(base / "data")
     config = write_config(base / "toy.yaml", TOY_CONFIG)
     env = {"SDG17_DATA_DIR": str(base / "data"), "SDG17_OUTPUTS_DIR": str(base / "outputs")}
-    with mock.patch.dict(os.environ, env), mock.patch.multiple(runconfig, **FAKES):
+    with (
+        mock.patch.dict(os.environ, env),
+        mock.patch.object(tidy, "economies", fake_reference),
+        mock.patch.multiple(
+            groups, validate_groups_or_economies=fake_validate, members=fake_members
+        ),
+    ):
         code, seconds = cli("--config", str(config), "--jobs", "2")
     (run_dir,) = run_dirs(base / "outputs")
     _TOY_RUN.update(
