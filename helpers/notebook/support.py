@@ -96,6 +96,9 @@ def show(section: Section | None, output_dir: str | Path | None = None) -> None:
         if table is not None and len(table):  # an empty table is saved, not shown
             _display(table)
         save_table(table, name, output_dir)
+    for table in section.shown.values():
+        if table is not None and len(table):
+            _display(table)
     for name, table in section.saved.items():
         save_table(table, name, output_dir)
     for name, fig in section.figures.items():

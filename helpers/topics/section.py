@@ -22,13 +22,15 @@ class Section:
     Attributes:
         text: Markdown sentences, in order (numbers computed, never typed in).
         tables: shown under the text and saved as ``<name>.csv``.
-        saved: saved as ``<name>.csv`` without being shown (tables behind a figure).
+        shown: shown, not saved: a readable view (labels, rounding) of a table in ``saved``.
+        saved: saved as ``<name>.csv`` without being shown (raw tables, tables behind a figure).
         figures: shown and saved as ``<name>.png`` and ``<name>.svg``.
         note: set when the section is skipped: the one sentence saying why.
     """
 
     text: list[str] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    shown: dict[str, pd.DataFrame] = field(default_factory=dict)
     saved: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     note: str | None = None

@@ -33,12 +33,6 @@ GNI = "DAC1.GNI.CURRENT"
 ODA_GNI_SERIES = [GNI_GE, NET, GE, GNI]
 RECIPIENT_SERIES = ["DT.ODA.ODAT.GN.ZS", "DT.ODA.ODAT.PC.ZS"]
 LDC, DEVELOPING = "LDC", "DPGC"  # DAC2A recipient aggregates
-PROVIDER_COLOURS = {
-    "DAC member": "#0173b2",
-    "Beyond the DAC": "#de8f05",
-    "DAC total": "#333333",
-    "Other provider": "#949494",
-}
 BASES = ("net flows", "grant equivalent")
 
 

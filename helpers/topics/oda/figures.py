@@ -1,36 +1,53 @@
-"""The figures of the ODA notebook, drawn on axes the caller creates (``plots.figure``).
+"""The figures of the ODA notebook.
+
+``plot_*`` draw on axes the caller creates (``plots.figure``); the ``*_figure`` functions make
+the whole figure, titled and finished with its source line (``plots.finish``), for the
+sections in ``oda.sections``. Each does nothing (or returns None) when given no data.
 
 Example:
-    >>> fig, ax = plots.figure()
-    >>> oda_figures.plot_ranked(ax, oda.rank_latest(ratio))
+    >>> fig = oda_figures.ranked_figure(oda.rank_latest(ratio), dac1)
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from helpers.tidy import wrangle
+from helpers.topics import plots
 from helpers.topics.oda.data import (
     DAC_TOTAL,
-    PROVIDER_COLOURS,
     RECIPIENT_SERIES,
     SWITCH_YEAR,
     TARGET,
+    fitted_loglinear,
+    ratio_sources,
 )
+from helpers.topics.oda.text import volume_titles
+
+C = plots.COLOURS
+PROVIDER_COLOURS = {
+    "DAC member": C["primary"],
+    "Beyond the DAC": C["secondary"],
+    "DAC total": "#333333",
+    "Other provider": "#949494",
+}
+GROUPING_COLOURS = {"All": "#333333", "Income group": C["primary"], "Region": C["tertiary"]}
 
 
-def _integer_years(ax, nbins: int | str = "auto") -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=nbins))
+def _empty(frame) -> bool:
+    return frame is None or len(frame) == 0
 
 
-def plot_ranked(ax, ranked: pd.DataFrame, target: float = TARGET) -> None:
+# --- drawing on given axes -------------------------------------------------------------------
+
+
+def plot_ranked(ax, ranked: pd.DataFrame | None, target: float = TARGET) -> None:
     """Horizontal bars of ODA/GNI, highest on top, coloured by provider type, target line."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
+    if _empty(ranked):
+        return
     y = np.arange(len(ranked))
     colours = [PROVIDER_COLOURS[p] for p in ranked["provider"]]
     bars = ax.barh(y, ranked["value"], color=colours)
@@ -38,12 +55,12 @@ def plot_ranked(ax, ranked: pd.DataFrame, target: float = TARGET) -> None:
     ax.set_yticks(y, ranked["economy_name"], fontsize=8)
     ax.set_ylim(len(ranked) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
-    ax.axvline(target, color="firebrick", linestyle="--", linewidth=1.5)
+    ax.axvline(target, color=C["target"], linestyle="--", linewidth=1.5)
     ax.set_xlim(0, max(float(ranked["value"].max()), target) * 1.12)
     handles = [
         Patch(color=c, label=p) for p, c in PROVIDER_COLOURS.items() if p in set(ranked["provider"])
     ]
-    handles.append(Line2D([], [], color="firebrick", linestyle="--", label=f"{target:g}% target"))
+    handles.append(Line2D([], [], color=C["target"], linestyle="--", label=f"{target:g}% target"))
     ax.legend(handles=handles, loc="lower right", fontsize=9)
     ax.set_xlabel("ODA as % of GNI")
     ax.set_ylabel("")
@@ -51,28 +68,32 @@ def plot_ranked(ax, ranked: pd.DataFrame, target: float = TARGET) -> None:
 
 def plot_oda_gni_trend(
     ax,
-    ratio: pd.DataFrame,
+    ratio: pd.DataFrame | None,
     codes: list[str],
     switch_year: int = SWITCH_YEAR,
     target: float = TARGET,
 ) -> None:
     """ODA/GNI over time for the given providers (the DAC total in black), the measure
     change marked by a vertical line."""
+    if _empty(ratio):
+        return
     years = sorted(ratio["year"].unique())
     marker = "o" if len(years) <= 10 else None
     for code in codes:
         rows = ratio[ratio["economy"] == code].sort_values("year")
         if rows.empty:
             continue
-        style = {"color": "black", "linewidth": 2.8} if code == DAC_TOTAL else {"linewidth": 1.6}
+        style = (
+            {"color": C["observed"], "linewidth": 2.8} if code == DAC_TOTAL else {"linewidth": 1.6}
+        )
         ax.plot(
             rows["year"], rows["value"], marker=marker, label=rows["economy_name"].iloc[0], **style
         )
     ax.axhline(
-        target, color="firebrick", linestyle="--", linewidth=1.2, label=f"{target:g}% target"
+        target, color=C["target"], linestyle="--", linewidth=1.2, label=f"{target:g}% target"
     )
     if years and years[0] <= switch_year <= years[-1]:
-        ax.axvline(switch_year - 0.5, color="0.4", linestyle=":", linewidth=1.2)
+        ax.axvline(switch_year - 0.5, color=C["reference"], linestyle=":", linewidth=1.2)
         # Text on the roomier side of the line, so it stays inside the axes.
         left = switch_year - years[0] > years[-1] - switch_year
         ax.annotate(
@@ -84,9 +105,9 @@ def plot_oda_gni_trend(
             ha="right" if left else "left",
             va="top",
             fontsize=9,
-            color="0.3",
+            color=C["muted"],
         )
-    _integer_years(ax)
+    plots.year_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("year")
     ax.set_ylabel("ODA as % of GNI")
@@ -95,58 +116,72 @@ def plot_oda_gni_trend(
 
 def plot_volume(
     ax,
-    observed: pd.Series,
-    fitted: pd.Series,
-    forecast: pd.DataFrame,
+    observed: pd.Series | None,
+    fitted: pd.Series | None,
+    forecast: pd.DataFrame | None,
     level: float,
     unit: str,
 ) -> None:
     """DAC ODA volume (US$ billions), its log-linear trend and the forecast with its interval."""
+    if _empty(observed):
+        return
     ax.plot(
-        observed.index, observed / 1000, marker="o", markersize=3, color="black", label="observed"
+        observed.index,
+        observed / 1000,
+        marker="o",
+        markersize=3,
+        color=C["observed"],
+        label="observed",
     )
-    if len(fitted):
+    if not _empty(fitted):
         ax.plot(
-            fitted.index, fitted / 1000, linestyle="--", color="#0173b2", label="log-linear trend"
+            fitted.index,
+            fitted / 1000,
+            linestyle="--",
+            color=C["primary"],
+            label="log-linear trend",
         )
-    ok = forecast[forecast["status"] == "ok"] if len(forecast) else forecast
-    if len(ok):
+    ok = forecast[forecast["status"] == "ok"] if not _empty(forecast) else None
+    if not _empty(ok):
         years = ok["year"].astype(int)
         ax.fill_between(
             years,
             ok["ci_low"] / 1000,
             ok["ci_high"] / 1000,
-            color="#de8f05",
+            color=C["secondary"],
             alpha=0.25,
             label=f"{level:.0%} prediction interval",
         )
         ax.plot(
             years,
             ok["estimate"] / 1000,
-            color="#de8f05",
+            color=C["secondary"],
             marker="o",
             markersize=3,
             label="forecast",
         )
-    _integer_years(ax)
+    plots.year_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("year")
     ax.set_ylabel(f"ODA, US$ billions ({unit})")
     ax.legend(loc="upper left", fontsize=9)
 
 
-def plot_dependence(axes, trend: pd.DataFrame, medians: pd.DataFrame) -> None:
+def plot_dependence(axes, trend: pd.DataFrame | None, medians: pd.DataFrame | None) -> None:
     """Three panels: median ODA/GNI over time by income group, then the latest medians of
     ODA/GNI and of ODA per capita by income group and region."""
-    order = [g for g in wrangle.INCOME_ORDER if g in set(trend["group"])]
-    for group in order:
-        rows = trend[trend["group"] == group]
-        axes[0].plot(rows["year"], rows["median"], label=group)
-    _integer_years(axes[0], nbins=5)
-    axes[0].set_xlabel("year")
-    axes[0].set_ylabel("median net ODA received, % of GNI")
-    axes[0].set_title("Over time, by income group", fontsize=11)
-    axes[0].legend(fontsize=8)
+    if not _empty(trend):
+        order = [g for g in wrangle.INCOME_ORDER if g in set(trend["group"])]
+        for group in order:
+            rows = trend[trend["group"] == group]
+            axes[0].plot(rows["year"], rows["median"], label=group)
+        plots.year_axis(axes[0], nbins=5)
+        axes[0].set_xlabel("year")
+        axes[0].set_ylabel("median net ODA received, % of GNI")
+        axes[0].set_title("Over time, by income group", fontsize=11)
+        axes[0].legend(fontsize=8)
+    if _empty(medians):
+        return
     panels = (
         (
             axes[1],
@@ -161,11 +196,10 @@ def plot_dependence(axes, trend: pd.DataFrame, medians: pd.DataFrame) -> None:
             "Latest year, per person",
         ),
     )
-    colours = {"All": "#333333", "Income group": "#0173b2", "Region": "#029e73"}
     for ax, sid, label, title in panels:
         rows = medians[medians["series"] == sid]
         y = np.arange(len(rows))
-        ax.barh(y, rows["median"], color=[colours[g] for g in rows["grouping"]])
+        ax.barh(y, rows["median"], color=[GROUPING_COLOURS[g] for g in rows["grouping"]])
         ax.set_yticks(y, rows["group"], fontsize=8)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlabel(label)
@@ -173,10 +207,110 @@ def plot_dependence(axes, trend: pd.DataFrame, medians: pd.DataFrame) -> None:
     axes[2].set_yticklabels([])
 
 
-def plot_ldc_share(ax, share: pd.DataFrame) -> None:
+def plot_ldc_share(ax, share: pd.DataFrame | None) -> None:
     """The LDCs' share of ODA to developing countries over time."""
-    ax.plot(share["year"], share["share"], color="#0173b2", marker="o", markersize=3)
-    _integer_years(ax)
+    if _empty(share):
+        return
+    ax.plot(share["year"], share["share"], color=C["primary"], marker="o", markersize=3)
+    plots.year_axis(ax)
     ax.set_ylim(0, max(50.0, float(share["share"].max()) * 1.1))
     ax.set_xlabel("year")
     ax.set_ylabel("LDCs' share of ODA to developing countries, %")
+
+
+# --- whole figures, finished with their source line ------------------------------------------
+
+
+def ranked_figure(ranked: pd.DataFrame | None, dac1: pd.DataFrame):
+    """The ranking of the latest year against the target (None without a ranking)."""
+    if _empty(ranked):
+        return None
+    year = int(ranked["year"].iloc[0])
+    fig, ax = plots.figure(figsize=(9, 1.8 + 0.24 * len(ranked)))
+    plot_ranked(ax, ranked)
+    plots.finish(
+        fig,
+        title=f"ODA as % of GNI in {year}, against the 0.7% target",
+        subtitle=f"Providers reporting to the OECD ({ranked['basis'].iloc[0]})",
+        data=dac1,
+        series=ratio_sources(ranked),
+    )
+    return fig
+
+
+def trend_figure(ratio: pd.DataFrame | None, codes: list[str], dac1: pd.DataFrame):
+    """ODA/GNI over time of the providers ``codes`` (None without ratios)."""
+    if _empty(ratio):
+        return None
+    fig, ax = plots.figure(figsize=(10.5, 5.5))
+    plot_oda_gni_trend(ax, ratio, codes)
+    plots.finish(
+        fig,
+        title="ODA as % of GNI over time",
+        subtitle="Selected providers and the DAC total; net flows / GNI before 2018, "
+        "grant equivalents from 2018",
+        data=dac1,
+        series=ratio_sources(ratio),
+    )
+    return fig
+
+
+def volume_figure(
+    volume: pd.Series | None,
+    trend: pd.DataFrame,
+    outlook: pd.DataFrame,
+    *,
+    level: float,
+    price_basis: str,
+    horizon: int,
+    data: pd.DataFrame,
+    series: list[str],
+):
+    """The DAC volume with its log-linear trend and forecast, titled by what could be fitted
+    (None without observations).
+
+    Args:
+        trend, outlook: ``models.loglinear_trend`` and ``models.forecast`` of ``volume``.
+        data, series: the tidy rows drawn, for the source line.
+    """
+    if _empty(volume):
+        return None
+    slope = trend.set_index("term")["estimate"].get("slope_log") if len(trend) else None
+    fitted = fitted_loglinear(volume, np.nan if slope is None else float(slope))
+    fig, ax = plots.figure()
+    plot_volume(ax, volume, fitted, outlook, level, f"{price_basis} prices")
+    title, subtitle = volume_titles(trend, outlook, price_basis, horizon)
+    plots.finish(fig, title=title, subtitle=subtitle, data=data, series=series)
+    return fig
+
+
+def dependence_figure(
+    trend: pd.DataFrame | None, medians: pd.DataFrame | None, received: pd.DataFrame
+):
+    """The three panels of aid dependence (None without medians or trend)."""
+    if _empty(trend) and _empty(medians):
+        return None
+    fig, axes = plots.figure(1, 3, figsize=(16, 6))
+    plot_dependence(axes, trend, medians)
+    plots.finish(
+        fig,
+        title="Recipients' dependence on aid: net ODA received",
+        subtitle=f"Medians across {received['economy'].nunique()} economies asked for",
+        data=received,
+    )
+    return fig
+
+
+def ldc_figure(share: pd.DataFrame | None, price_basis: str, dac2a: pd.DataFrame):
+    """The LDCs' share over time (None without a share)."""
+    if _empty(share):
+        return None
+    fig, ax = plots.figure()
+    plot_ldc_share(ax, share)
+    plots.finish(
+        fig,
+        title="LDCs' share of ODA to developing countries",
+        subtitle=f"ODA received from all official donors, {price_basis} prices",
+        data=dac2a,
+    )
+    return fig

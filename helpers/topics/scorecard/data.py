@@ -2,8 +2,8 @@
 
 Used by ``notebooks/04_country_scorecard.ipynb``. Every function takes and returns plain
 DataFrames so the notebook stays a list of short calls. The economy's profile is in
-``helpers.scorecard_profile``, the sentences and readable table in ``helpers.scorecard_text``,
-the figures in ``helpers.scorecard_figures``.
+``profile``, the sentences and readable tables in ``text``, the figures in ``figures`` and
+the sections the notebook shows, composed of all of them, in ``sections`` (this package).
 
 Rules stated once here:
 
@@ -138,9 +138,11 @@ def trend_method(unit_kind: str) -> str:
     return "loglinear" if unit_kind in LOG_TREND_KINDS else "linear"
 
 
-def latest_values(own: pd.DataFrame) -> pd.DataFrame:
-    """Latest year and value per series: series, latest_year, latest_value, first_year, n_years."""
-    if own.empty:
+def latest_values(own: pd.DataFrame | None) -> pd.DataFrame:
+    """Latest year and value per series: series, latest_year, latest_value, first_year, n_years.
+
+    No rows (or None) give the same columns and no rows."""
+    if own is None or own.empty:
         return pd.DataFrame(
             {
                 "series": pd.Series(dtype=object),
@@ -305,6 +307,31 @@ def assemble(latest: pd.DataFrame, *parts: pd.DataFrame) -> pd.DataFrame:
         median = table["income_median"].where(enough & scale_free & (table["income_median"] != 0))
         table["gap_to_income_median_pct"] = 100 * (table["latest_value"] - median) / median.abs()
     return table
+
+
+def indicator_table(
+    own: pd.DataFrame | None,
+    panel: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    reference: pd.DataFrame,
+    prof: pd.Series,
+    *,
+    level: float = 0.95,
+    horizon: int = 5,
+) -> pd.DataFrame:
+    """The indicator table of one economy: latest values, trends, peers and group aggregates.
+
+    ``own`` is the economy's tidy rows, ``panel`` every economy's (the peers), ``aggregates``
+    the World Bank group aggregates. Without rows for the economy the table has the columns
+    of :func:`latest_values` and the labels, and no rows.
+    """
+    latest = latest_values(own)
+    if latest.empty:
+        return assemble(latest)
+    trends = summarise_trends(own, level=level, horizon=horizon)
+    peers = compare_with_peers(latest, panel, reference, prof["economy"])
+    group_aggregates = aggregate_values(latest, aggregates, prof)
+    return assemble(latest, trends, peers, group_aggregates)
 
 
 # --- progress ------------------------------------------------------------------------------

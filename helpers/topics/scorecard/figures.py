@@ -3,8 +3,9 @@
 The small multiples draw the economy against its income group's median (``group_medians``);
 the progress chart places each assessed series by its growth in the desired direction.
 
-Used by ``notebooks/04_country_scorecard.ipynb``; ``helpers.plots`` adds titles, sources
-and saves them.
+Used by ``helpers.topics.scorecard.sections``, which finishes them with ``plots.finish``
+(title, source line and demo notice from the tidy rows drawn). A draw function given nothing
+to draw returns None.
 """
 
 from __future__ import annotations
@@ -76,18 +77,38 @@ def plot_trends(
     name: str,
     group: str,
 ):
-    """Small multiples: one panel per series, the economy solid, the group median dashed."""
+    """Small multiples: one panel per series, the economy solid, the group median dashed.
+
+    None (no figure) when there is no series to draw or no rows for the economy.
+    """
+    if not series or own is None or own.empty:
+        return None
+    if medians is None:
+        medians = pd.DataFrame(columns=["series", "year", "value"])
     ncols = min(4, max(1, len(series)))
     nrows = math.ceil(len(series) / ncols)
     fig, axes = plots.figure(nrows, ncols, figsize=(4.2 * ncols, 3.1 * nrows + 1.2), squeeze=False)
     labels = table.set_index("series")
     for ax, sid in zip(axes.flat, series, strict=False):
         mine = own[own["series"] == sid].sort_values("year")
-        ax.plot(mine["year"], mine["value"], color="C0", lw=2, marker="o", ms=2.5, label=name)
+        ax.plot(
+            mine["year"],
+            mine["value"],
+            color=plots.COLOURS["primary"],
+            lw=2,
+            marker="o",
+            ms=2.5,
+            label=name,
+        )
         med = medians[medians["series"] == sid].sort_values("year")
         if len(med):
             ax.plot(
-                med["year"], med["value"], color="0.35", lw=1.3, ls="--", label=f"{group} median"
+                med["year"],
+                med["value"],
+                color=plots.COLOURS["reference"],
+                lw=1.3,
+                ls="--",
+                label=f"{group} median",
             )
         entry = labels.loc[sid]
         ax.set_title(panel_title(entry.name, entry["sdg"], entry["title"]), fontsize=9)
@@ -95,7 +116,7 @@ def plot_trends(
         ax.set_xlabel("Year", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(mticker.FuncFormatter(_compact))
-        ax.xaxis.set_major_locator(mticker.MaxNLocator(5, integer=True))
+        plots.year_axis(ax, nbins=5)
     for ax in list(axes.flat)[len(series) :]:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7, loc="best", frameon=True)
@@ -136,9 +157,14 @@ def plot_progress(prog: pd.DataFrame, name: str):
     """Progress-chart style: one row per assessed series, a coloured marker per category.
 
     x is the growth per year since the base in the desired direction (positive = good); a
-    black bar marks the growth needed to meet a numerical target by its year.
+    black bar marks the growth needed to meet a numerical target by its year. None (no
+    figure) when no series is assessed.
     """
+    if prog is None or prog.empty:
+        return None
     rows = prog[prog["category"] != NOT_ASSESSED].reset_index(drop=True)
+    if rows.empty:
+        return None
     fig, ax = plots.figure(figsize=(10, 1.6 + 0.55 * len(rows)))
     sign = np.where(rows["direction"] == "decrease", -1.0, 1.0)
     actual = 100 * rows["actual_cagr"].to_numpy() * sign
@@ -166,7 +192,7 @@ def plot_progress(prog: pd.DataFrame, name: str):
             fontweight="bold",
             annotation_clip=False,
         )
-    ax.axvline(0, color="0.4", lw=0.8)
+    ax.axvline(0, color=plots.COLOURS["reference"], lw=0.8)
     ax.set_xlim(-span, span)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_yticks(ys)
@@ -181,5 +207,5 @@ def plot_progress(prog: pd.DataFrame, name: str):
     ax.set_xlabel("Growth per year since the base year, in the desired direction (% per year)")
     ax.grid(axis="y", visible=False)
     key = "■ actual growth (colour = category)   ▌ growth needed to meet the target by its year"
-    ax.text(0.0, 1.01, key, transform=ax.transAxes, fontsize=8, color="0.3")
+    ax.text(0.0, 1.01, key, transform=ax.transAxes, fontsize=8, color=plots.COLOURS["muted"])
     return fig

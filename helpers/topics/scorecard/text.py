@@ -1,7 +1,7 @@
 """What the country scorecard says in words: the readable indicator table and the sentences.
 
-Used by ``notebooks/04_country_scorecard.ipynb``; the numbers come from the frames built by
-``helpers.scorecard``.
+Used by ``helpers.topics.scorecard.sections``; the numbers come from the frames built by
+``helpers.topics.scorecard.data``. The table helpers return None when given nothing to show.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from helpers.topics.scorecard.data import MIN_PEERS_FOR_GAP, NOT_ASSESSED, categ
 # --- the readable table -------------------------------------------------------------------
 
 
-def readable(table: pd.DataFrame) -> pd.DataFrame:
-    """A narrow view of the indicator table for reading in the notebook (numbers as text)."""
+def readable(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A narrow view of the indicator table for reading in the notebook (numbers as text);
+    None when the table is empty or None."""
+    if table is None or table.empty:
+        return None
     view = pd.DataFrame(
         {
             "series": table["series"],
@@ -33,6 +36,21 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return view
+
+
+PROGRESS_COLUMNS = [
+    *["series", "direction", "target", "base_year", "base_value", "latest_year"],
+    *["latest_value", "actual_cagr", "required_cagr", "category", "note"],
+]
+
+
+def progress_table(prog: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The assessed series of the progress frame, for reading (rounded to 4 digits); None
+    when nothing is assessed (or ``prog`` is empty or None)."""
+    if prog is None or prog.empty:
+        return None
+    assessed = prog[prog["category"] != NOT_ASSESSED]
+    return None if assessed.empty else assessed[PROGRESS_COLUMNS].round(4)
 
 
 def _rank_text(table: pd.DataFrame, prefix: str) -> pd.Series:
@@ -121,6 +139,19 @@ def coverage_sentence(table: pd.DataFrame, name: str, start_year: int, end_year:
     return (
         f"The store holds {len(table)} catalogue series for {name} in {start_year}-{end_year}; "
         f"their latest observations fall {span}{tail}."
+    )
+
+
+def short_trends_sentence(table: pd.DataFrame | None) -> str | None:
+    """'No trend for 2 series (A, B): ...' naming why, or None when every trend was fitted."""
+    if table is None or "trend_status" not in table:
+        return None
+    short = table[table["trend_status"] != "ok"]
+    if short.empty:
+        return None
+    return (
+        f"No trend for {len(short)} series ({', '.join(short['series'])}): "
+        f"{'; '.join(sorted(set(short['trend_note'])))}."
     )
 
 

@@ -1,6 +1,7 @@
 """Development cooperation beyond the DAC, South-South trade and private resources (SDG 17.3,
-17.9, 17.11), as DataFrame -> DataFrame verbs and sentences for
-``notebooks/02_south_south.ipynb`` (its figures are in ``southsouth_figures``).
+17.9, 17.11), as DataFrame -> DataFrame verbs for ``notebooks/02_south_south.ipynb`` (its
+sentences are in ``southsouth.text``, its figures in ``southsouth.figures``, its sections in
+``southsouth.sections``).
 
 Three conventions are fixed here so that the notebook and its tests agree:
 
@@ -31,11 +32,11 @@ from helpers import models
 from helpers.models import results
 from helpers.reference import groups
 from helpers.tidy import wrangle
-from helpers.topics import prose
 
 BEYOND_DAC = "Providers beyond the DAC"
 DAC_MEMBERS = "DAC members"
 GE_START = 2018  # first year of the grant-equivalent headline measure
+TARGET = 0.7  # the UN target for ODA, % of GNI
 ODA_NET_CURRENT = "DAC1.ODA.NET.CURRENT"
 ODA_GE_CURRENT = "DAC1.ODA.GE.CURRENT"
 ODA_GNI_GE = "DAC1.ODA.GNI.GE"
@@ -60,6 +61,12 @@ def dac1_series(price_basis: str) -> list[str]:
     """The DAC1 series the provider section needs for ``price_basis`` ("current"/"constant")."""
     volume = [wrangle.price_series(s, price_basis) for s in (ODA_NET_CURRENT, ODA_GE_CURRENT)]
     return list(dict.fromkeys([*volume, ODA_NET_CURRENT, ODA_GNI_GE, GNI_CURRENT]))
+
+
+def developing(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Rows of developing economies only (the ``global_south`` flag of ``tidy.economies()``)."""
+    south = reference.loc[reference["global_south"].astype(bool), "economy"]
+    return frame[frame["economy"].isin(south)]
 
 
 # --- providers -----------------------------------------------------------------------------
@@ -201,53 +208,6 @@ def top_providers(volumes: pd.DataFrame, group: str = BEYOND_DAC, top: int = 5) 
     return wide.reset_index()
 
 
-def growth_sentence(result: pd.DataFrame, label: str, level: float) -> str:
-    """A sentence on one group's CAGR result from ``models.cagr``."""
-    if result.empty:
-        return f"Growth for {label} is not estimated: no data in the years asked for."
-    row = result[result["term"] == "cagr"]
-    if row.empty or row["status"].iloc[0] != results.OK:
-        return f"Growth for {label} is not estimated: {result['note'].iloc[0]}."
-    r = row.iloc[0]
-    return (
-        f"{label}: {r.estimate:+.1%} a year (log-linear trend over {r.n} years, "
-        f"{level:.0%} interval {r.ci_low:+.1%} to {r.ci_high:+.1%})."
-    )
-
-
-def reporting_sentence(totals: pd.DataFrame) -> str | None:
-    """A warning when the number of providers reporting changes over the years, else None."""
-    counts = totals[totals["providers"] > 0].groupby("provider_group")["providers"]
-    spans = counts.agg(["min", "max"])
-    varying = spans[spans["min"] != spans["max"]]
-    if varying.empty:
-        return None
-    parts = [f"{g}: {r['min']} to {r['max']}" for g, r in varying.iterrows()]
-    return (
-        f"The number of providers reporting changes over these years ({'; '.join(parts)}), "
-        "so part of the growth is providers starting to report."
-    )
-
-
-def forecast_sentence(result: pd.DataFrame, label: str, level: float) -> str:
-    """A sentence on the last year of a ``models.forecast`` result (values in US$ millions)."""
-    if result.empty or (result["status"] != results.OK).any():
-        note = result["note"].iloc[0] if len(result) else "no data"
-        return f"No forecast for {label}: {note}."
-    last = result.iloc[-1]
-    span = f"{fmt_usd(last.ci_low)} to {fmt_usd(last.ci_high)}"
-    return (
-        f"A local-linear-trend forecast puts {label} at {fmt_usd(last.estimate)} in "
-        f"{last.year} ({level:.0%} prediction interval {span}); an extrapolation of the "
-        "past, not a projection of pledges."
-    )
-
-
-def fmt_usd(millions: float) -> str:
-    """US$ millions as prose: ``fmt_usd(2500) == "US$2.5 billion"``."""
-    return prose.fmt(millions * 1e6, "US$")
-
-
 # --- South-South trade ---------------------------------------------------------------------
 
 
@@ -316,6 +276,16 @@ def destination_medians(
 # --- remittances and FDI -------------------------------------------------------------------
 
 
+def income_medians(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Median across developing economies per developing income group, series and year.
+
+    Returns:
+        Columns ``income_group, series, year, median, n`` (``DEVELOPING_INCOME`` groups only).
+    """
+    medians = wrangle.group_medians(developing(frame, reference), reference)
+    return medians[medians["income_group"].isin(DEVELOPING_INCOME)]
+
+
 def median_trends(medians: pd.DataFrame, by: str, level: float) -> pd.DataFrame:
     """Linear trend (HAC) of each group's median series: one ``slope`` row per group."""
     if medians.empty:
@@ -324,19 +294,3 @@ def median_trends(medians: pd.DataFrame, by: str, level: float) -> pd.DataFrame:
         models.by_group, models.linear_trend, ["series", by], value_col="median", level=level
     )
     return result[result["term"] != "intercept"].reset_index(drop=True)
-
-
-def trend_sentences(trends: pd.DataFrame, by: str, level: float) -> list[str]:
-    """One sentence per series and group on the slope of its median (units per year)."""
-    out = []
-    for row in trends.itertuples(index=False):
-        label = f"{SHORT_NAMES.get(row.series, row.series)}, {getattr(row, by)}"
-        if row.status != results.OK:
-            out.append(f"{label}: no trend estimated ({row.note}).")
-            continue
-        verdict = "a clear" if row.p_value < 1 - level else "no clear"
-        out.append(
-            f"{label}: median {row.estimate:+.3f} percentage points of GDP a year "
-            f"({level:.0%} interval {row.ci_low:+.3f} to {row.ci_high:+.3f}; {verdict} trend)."
-        )
-    return out

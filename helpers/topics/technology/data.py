@@ -1,5 +1,6 @@
-"""Technology access and the digital divide (SDG 17.6, 17.8): the data verbs and sentences of
-``notebooks/03_technology_access.ipynb`` (its figures are in ``technology_figures``).
+"""Technology access and the digital divide (SDG 17.6, 17.8): the data verbs of
+``notebooks/03_technology_access.ipynb`` (its sentences and readable tables are in ``text``, its
+figures in ``figures``, and the notebook's sections, which compose them, in ``sections``).
 
 Conventions fixed here so that the notebook and its tests agree:
 
@@ -40,6 +41,16 @@ RECENT_WINDOW = 5
 MAX_LINES = 8  # economies one trajectory figure can show legibly
 TARGETS = (50.0, 75.0)
 HIGH, LOW = "High income", "Low income"
+
+
+def coverage(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """What the store holds per series: first and last year and number of economies (None
+    without data)."""
+    if frame is None or frame.empty:
+        return None
+    return frame.groupby("series").agg(
+        first_year=("year", "min"), last_year=("year", "max"), economies=("economy", "nunique")
+    )
 
 
 def latest_values(frame: pd.DataFrame, economies: list[str]) -> pd.DataFrame:
@@ -194,9 +205,10 @@ def adoption_table(
     economies: list[str],
     saturations: dict[str, float],
     level: float,
-) -> pd.DataFrame:
+) -> pd.DataFrame | None:
     """Projected years of reaching the targets for each economy asked for and each income
-    group (fitted on the group's median series), for every series in ``saturations``.
+    group (fitted on the group's median series), for every series in ``saturations`` (None
+    when ``saturations`` is empty).
 
     Returns:
         ``reach_table`` rows with ``unit`` (economy code or income group), ``kind``
@@ -213,58 +225,11 @@ def adoption_table(
         names = [g for g in wrangle.INCOME_ORDER if g in set(group["income_group"])]
         table = reach_table(fits, names, "income_group").rename(columns={"income_group": "unit"})
         pieces.append(table.assign(kind="income group", series=sid, saturation=saturation))
+    if not pieces:
+        return None
     out = pd.concat(pieces, ignore_index=True)
     first = ["unit", "kind", "series", "saturation"]
     return out[first + [c for c in out.columns if c not in first]]
-
-
-def reach_sentences(table: pd.DataFrame, level: float, kind: str = "income group") -> list[str]:
-    """One line per ``kind`` unit with a projected year: when it reaches 50 and 75."""
-    lines = []
-    for r in table[(table["kind"] == kind) & (table["status"] == OK)].itertuples():
-        label = SERIES.get(r.series, r.series).split(" (")[0].lower()
-        lines.append(
-            f"- {r.unit}, {label}: 50 around {r.year_reach_50:.0f} ({level:.0%} interval "
-            f"{r.ci_low_50:.0f}-{r.ci_high_50:.0f}), 75 around {r.year_reach_75:.0f} "
-            f"({r.ci_low_75:.0f}-{r.ci_high_75:.0f})"
-        )
-    return lines
-
-
-def status_sentences(table: pd.DataFrame) -> list[str]:
-    """One line per unit and series whose adoption curve gives no projected year, saying why."""
-    lines = []
-    for row in table[table["status"] != OK].itertuples(index=False):
-        label = SERIES.get(row.series, row.series).split(" (")[0]
-        lines.append(f"- {row.unit}, {label.lower()}: {row.status} ({row.note}).")
-    return lines
-
-
-def recent_wide(recent: pd.DataFrame, by: str = "income_group") -> pd.DataFrame:
-    """``recent_group_medians`` output for reading: groups in income order, one column per
-    series (labelled), medians rounded to one decimal."""
-    wide = recent.pivot(index=by, columns="series", values="median")
-    order = [g for g in wrangle.INCOME_ORDER if g in wide.index]
-    wide = wide.reindex(order + [g for g in wide.index if g not in order])
-    wide = wide.reindex(columns=[s for s in SERIES if s in wide.columns]).rename(columns=SERIES)
-    wide.columns.name = None
-    return wide.round(1).reset_index()
-
-
-def latest_wide(latest: pd.DataFrame) -> pd.DataFrame:
-    """``latest_values`` output for reading: one row per economy, "value (year)" per series.
-
-    One name per economy (the first seen): files of different vintages spell some names
-    differently ("Vietnam", "Viet Nam").
-    """
-    cells = [f"{v:,.1f} ({y})" for v, y in zip(latest["value"], latest["year"], strict=True)]
-    wide = latest.assign(cell=cells).pivot(index="economy", columns="series", values="cell")
-    wide = wide.reindex(columns=[s for s in SERIES if s in wide.columns]).rename(columns=SERIES)
-    wide = wide.reindex(latest["economy"].unique())
-    names = latest.groupby("economy")["economy_name"].first()
-    wide.insert(0, "economy_name", wide.index.map(names))
-    wide.columns.name = None
-    return wide.fillna("no data").reset_index()
 
 
 # --- the digital divide --------------------------------------------------------------------
@@ -285,6 +250,12 @@ def income_gap(medians: pd.DataFrame, high: str = HIGH, low: str = LOW) -> pd.Da
     return out.assign(gap=out["high"] - out["low"]).reset_index()
 
 
+def medians_over_time(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Income-group medians per series and year, over the well-covered years only
+    (``trim_thin_years`` then ``wrangle.group_medians``)."""
+    return wrangle.group_medians(trim_thin_years(frame), reference)
+
+
 def trim_thin_years(frame: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
     """Drop, per series, the years in which fewer than ``min_share`` times the median yearly
     number of economies report.
@@ -299,23 +270,3 @@ def trim_thin_years(frame: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame
     keep = counts[counts >= min_share * typical].index
     index = pd.MultiIndex.from_frame(data[["series", "year"]])
     return data[index.isin(keep)].reset_index(drop=True)
-
-
-def convergence_sentences(table: pd.DataFrame, level: float) -> list[str]:
-    """Plain-language reading of the ``sigma_trend`` and ``beta`` rows (shares, levels)."""
-    lines = []
-    for row in table.itertuples(index=False):
-        if row.status != OK:
-            lines.append(f"`{row.term}`: not estimated ({row.note}).")
-            continue
-        clear = row.p_value < 1 - level
-        interval = f"{level:.0%} interval {row.ci_low:+.3f} to {row.ci_high:+.3f}"
-        if row.term == "sigma_trend":
-            way = "widened" if row.estimate > 0 else "narrowed"
-            what = f"The spread across economies {way} by {abs(row.estimate):.2f} pp a year"
-        else:
-            way = "started lower gained more" if row.estimate < 0 else "started higher gained more"
-            what = f"Beta {row.estimate:+.3f}: economies that {way} per year"
-        verdict = "" if clear else "; not distinguishable from zero"
-        lines.append(f"{what} ({interval}{verdict}; {row.note}).")
-    return lines

@@ -102,13 +102,18 @@ def test_show_saves_tables_and_figures_and_shows_the_skip_note(tmp_path, monkeyp
     shown = Section(
         text=["A finding."],
         tables={"shown": pd.DataFrame({"a": [1]}), "empty": pd.DataFrame({"a": []})},
+        shown={"view": pd.DataFrame({"b": ["2.0"]})},
         saved={"behind": pd.DataFrame({"b": [2]})},
         figures={"chart": fig},
     )
+    displayed = []
+    monkeypatch.setattr(report, "_display", displayed.append)
     report.show(shown, tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["behind.csv", "chart.png", "chart.svg", "empty.csv", "shown.csv"]
     assert not plt.fignum_exists(fig.number)  # shown once, then closed
+    assert [type(d).__name__ for d in displayed] == ["DataFrame", "DataFrame", "Figure"]
+    assert displayed[1]["b"].tolist() == ["2.0"]  # the view is shown, not saved
     report.show(Section.skipped("**X is skipped:** no data."), tmp_path / "skipped")
     assert not (tmp_path / "skipped").exists()
     report.show(None, tmp_path / "none")

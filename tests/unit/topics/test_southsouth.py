@@ -8,6 +8,7 @@ from helpers import models
 from helpers.tidy import wrangle
 from helpers.topics.southsouth import data as southsouth
 from helpers.topics.southsouth import figures as southsouth_figures
+from helpers.topics.southsouth import text as southsouth_text
 
 NET_Q, GE_Q = "DAC1.ODA.NET.CONSTANT", "DAC1.ODA.GE.CONSTANT"
 R = southsouth.SOUTH_SOUTH_SERIES
@@ -96,10 +97,10 @@ def test_group_totals_sum_and_count_providers():
 
 def test_reporting_sentence_only_when_the_number_of_providers_changes():
     totals = pd.DataFrame({"provider_group": ["b", "b", "d", "d"], "providers": [3, 5, 2, 2]})
-    assert southsouth.reporting_sentence(totals).startswith(
+    assert southsouth_text.reporting_sentence(totals).startswith(
         "The number of providers reporting changes over these years (b: 3 to 5)"
     )
-    assert southsouth.reporting_sentence(totals.iloc[2:]) is None
+    assert southsouth_text.reporting_sentence(totals.iloc[2:]) is None
 
 
 def test_index_totals_starts_at_100_in_the_first_common_year():
@@ -183,25 +184,25 @@ def test_top_providers_groups_the_rest():
 
 def test_growth_sentence_says_why_growth_is_not_estimated():
     short = models.cagr(pd.Series([1.0, 2.0, 3.0], index=[2018, 2019, 2020]))
-    text = southsouth.growth_sentence(short, "Providers", 0.95)
+    text = southsouth_text.growth_sentence(short, "Providers", 0.95)
     assert text.startswith("Growth for Providers is not estimated: 3 usable")
-    assert "no data" in southsouth.growth_sentence(short.iloc[0:0], "X", 0.95)
+    assert "no data" in southsouth_text.growth_sentence(short.iloc[0:0], "X", 0.95)
 
 
 def test_growth_sentence_quotes_the_rate_and_interval():
     series = pd.Series(100 * 1.05 ** np.arange(8) * [1, 1.01, 0.99, 1, 1.02, 0.98, 1, 1.01])
     result = models.cagr(series.set_axis(range(2000, 2008)))
-    text = southsouth.growth_sentence(result, "DAC members", 0.9)
+    text = southsouth_text.growth_sentence(result, "DAC members", 0.9)
     assert text.startswith("DAC members: +5.") and "90% interval" in text
 
 
 def test_forecast_sentence_with_too_few_years():
     result = models.forecast(pd.Series([1.0, 2.0, 3.0], index=[2018, 2019, 2020]))
-    assert "at least 8" in southsouth.forecast_sentence(result, "x", 0.95)
+    assert "at least 8" in southsouth_text.forecast_sentence(result, "x", 0.95)
 
 
 def test_fmt_usd_reads_millions():
-    assert southsouth.fmt_usd(2500.0) == "US$2.5 billion"
+    assert southsouth_text.fmt_usd(2500.0) == "US$2.5 billion"
 
 
 def _trade() -> pd.DataFrame:
@@ -273,7 +274,7 @@ def test_median_trends_and_sentences():
     )
     trends = southsouth.median_trends(medians, "income_group", 0.95)
     assert trends["term"].tolist() == ["slope"]
-    (sentence,) = southsouth.trend_sentences(trends, "income_group", 0.95)
+    (sentence,) = southsouth_text.trend_sentences(trends, "income_group", 0.95)
     assert sentence.startswith("FDI net inflows, Low income: median +0.1")
     assert "a clear trend" in sentence
     empty = southsouth.median_trends(medians.iloc[0:0], "income_group", 0.95)

@@ -7,6 +7,7 @@ from pandas.testing import assert_frame_equal
 from helpers.models import convergence
 from helpers.topics.technology import data as technology
 from helpers.topics.technology import figures as technology_figures
+from helpers.topics.technology import text as technology_text
 
 NET, MOB = technology.INTERNET, technology.MOBILE
 YEARS = list(range(2000, 2012))
@@ -76,7 +77,7 @@ def test_recent_wide_orders_income_groups():
     recent = pd.DataFrame(
         {"income_group": ["High income", "Low income"], "series": NET, "median": [90.04, 20.0]}
     )
-    out = technology.recent_wide(recent)
+    out = technology_text.recent_wide(recent)
     assert out["income_group"].tolist() == ["Low income", "High income"]
     assert out[technology.SERIES[NET]].tolist() == [20.0, 90.0]
 
@@ -91,7 +92,7 @@ def test_latest_wide_keeps_one_row_per_economy_when_names_differ():
             "value": [78.1, 138.9],
         }
     )
-    out = technology.latest_wide(latest)
+    out = technology_text.latest_wide(latest)
     assert len(out) == 1 and out["economy_name"].iloc[0] == "Viet Nam"
     assert out[technology.SERIES[NET]].iloc[0] == "78.1 (2023)"
     assert out[technology.SERIES[MOB]].iloc[0] == "138.9 (2021)"
@@ -137,10 +138,10 @@ def test_adoption_table_covers_economies_and_income_groups():
         ["Low income", "income group", "ok"],
     ]
     assert out.loc[0, "year_reach_50"] == pytest.approx(2009, abs=0.01)
-    assert technology.status_sentences(out) == [
+    assert technology_text.status_sentences(out) == [
         "- BGD, internet users: no data (no values in the years asked for)."
     ]
-    (line,) = technology.reach_sentences(out, 0.95)
+    (line,) = technology_text.reach_sentences(out, 0.95)
     assert line.startswith("- Low income, internet users: 50 around 2012")
 
 
@@ -182,7 +183,7 @@ def test_convergence_sentences_read_signs():
         }
     )
     beta = convergence.beta_convergence(frame, 2000, 2010, log=False)
-    (line,) = technology.convergence_sentences(beta, 0.95)
+    (line,) = technology_text.convergence_sentences(beta, 0.95)
     assert line.startswith("Beta -") and "started lower gained more" in line
 
 
