@@ -123,3 +123,16 @@ def complete_panel(frame: pd.DataFrame, min_years: int) -> pd.DataFrame:
 def coverage(frame: pd.DataFrame) -> pd.DataFrame:
     """Economies with a value, per series and year (for coverage heatmaps)."""
     return frame.groupby(["series", "year"])["economy"].nunique().rename("economies").reset_index()
+
+
+def stack(*frames: pd.DataFrame | None) -> pd.DataFrame:
+    """Tidy frames stacked into one (empty and None ones left out; the first kept if all are).
+
+    Example:
+        >>> used = wrangle.stack(dac1, aid_received, dac2a)  # what a notebook read
+    """
+    kept = [f for f in frames if f is not None and len(f)]
+    if not kept:
+        first = next((f for f in frames if f is not None), None)
+        return first.iloc[0:0].reset_index(drop=True) if first is not None else pd.DataFrame()
+    return pd.concat(kept, ignore_index=True)

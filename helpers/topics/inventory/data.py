@@ -265,11 +265,6 @@ def notebook_gaps(
     return out.astype({"first_year": "Int64", "last_year": "Int64", "economies": "int64"})
 
 
-def rows_used(*frames: pd.DataFrame) -> pd.DataFrame:
-    """The tidy frames a notebook read, stacked (for ``report.provenance``)."""
-    return pd.concat([f for f in frames if len(f)] or [frames[0]], ignore_index=True)
-
-
 def coverage_summary(coverage: pd.DataFrame, half: float = 50.0) -> pd.DataFrame:
     """Per series: the peak share and the last year at least ``half`` % of economies report.
 

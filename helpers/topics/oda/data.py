@@ -73,12 +73,7 @@ def check_donors(donors: list[str] | str, reference: pd.DataFrame) -> list[str]:
 def load_providers(series: list[str], start: int, end: int, store=None) -> pd.DataFrame:
     """DAC1 rows of single providers and provider groups (DAC, G7...) together."""
     kwargs = {"start": start, "end": end, "missing": "ignore", "store": store}
-    return rows_used(tidy.load(series, **kwargs), tidy.load(series, aggregates=True, **kwargs))
-
-
-def rows_used(*frames: pd.DataFrame) -> pd.DataFrame:
-    """The tidy frames a notebook read, stacked (for ``report.provenance``)."""
-    return pd.concat([f for f in frames if len(f)] or [frames[0]], ignore_index=True)
+    return wrangle.stack(tidy.load(series, **kwargs), tidy.load(series, aggregates=True, **kwargs))
 
 
 # --- ODA/GNI and the gap to 0.7% -----------------------------------------------------------

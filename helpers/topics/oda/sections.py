@@ -6,7 +6,7 @@ Sections do not depend on each other: the gap section ranks the providers again 
 reading the ranking section's result.
 
 Example:
-    >>> report.show(oda.ranking_section(dac1, reference, donors, 2000, 2024), output_dir)
+    >>> page.show(oda.ranking_section(dac1, reference, donors, 2000, 2024), output_dir)
 """
 
 from __future__ import annotations

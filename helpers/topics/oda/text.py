@@ -2,7 +2,7 @@
 ``helpers.models`` return.
 
 Example:
-    >>> report.md(oda_text.ranking_sentence(oda.rank_latest(ratio)))
+    >>> page.md(oda_text.ranking_sentence(oda.rank_latest(ratio)))
 """
 
 from __future__ import annotations

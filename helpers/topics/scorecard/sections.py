@@ -2,7 +2,7 @@
 
 Each function composes the topic's data, text and figure functions and returns a
 :class:`~helpers.topics.section.Section` (sentences, tables, figures), which
-``notebooks/04_country_scorecard.ipynb`` shows with one call to ``report.show``. Missing data
+``notebooks/04_country_scorecard.ipynb`` shows with one call to ``page.show``. Missing data
 is not an error: the scorecard shows what the store holds for the economy and says in one
 sentence what it leaves out.
 

@@ -5,7 +5,7 @@ Each function takes the tidy frames the notebook loads and composes the topic's 
 (``southsouth.data``), sentences (``southsouth.text``) and figures (``southsouth.figures``).
 
 Example:
-    >>> report.show(southsouth_sections.trade_section(trade, reference, codes, 2024), out)
+    >>> page.show(southsouth_sections.trade_section(trade, reference, codes, 2024), out)
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The sections of ``notebooks/03_technology_access.ipynb``, one function each, as the notebook
-shows them with one call to ``report.show``.
+shows them with one call to ``page.show``.
 
 Each function composes the topic's data, text and figure functions and returns a
 :class:`~helpers.topics.section.Section` (sentences, tables, figures), or a skipped one saying

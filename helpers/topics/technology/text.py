@@ -5,7 +5,7 @@ Readable tables (``*_wide``, ``adoption_view``) are for showing; the raw frames 
 notebook saves as CSV. Each returns None for an empty frame or None.
 
 Example:
-    >>> report.md(technology_text.gap_sentence(technology.income_gap(medians)))
+    >>> page.md(technology_text.gap_sentence(technology.income_gap(medians)))
 """
 
 from __future__ import annotations

@@ -100,3 +100,20 @@ def test_notebook_check_cells_use_the_specs_not_their_own_ranges():
         )
         assert "params.check(globals())" in source, path.name
         assert "check_range(" not in source and "check_choice(" not in source, path.name
+
+
+def test_inverted_years_stop_with_one_sentence():
+    with pytest.raises(ParameterError, match="after end_year") as err:
+        params.check_years(2020, 2000)
+    assert err.value._render_traceback_() == [f"Parameter error: {err.value}"]
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "0.9", True])
+def test_confidence_level_must_be_a_probability(value):
+    with pytest.raises(ParameterError, match="confidence_level"):
+        params.check_value("confidence_level", value)
+
+
+def test_choice_names_the_options():
+    with pytest.raises(ParameterError, match="current, constant"):
+        params.check_value("price_basis", "nominal")

@@ -7,6 +7,7 @@ from pandas.testing import assert_frame_equal
 from helpers import catalogue
 from helpers.errors import ParameterError
 from helpers.store import Store
+from helpers.tidy import wrangle
 from helpers.topics.inventory import data as inventory
 from helpers.topics.inventory import figures as inventory_figures
 from helpers.topics.inventory import text as inventory_text
@@ -212,7 +213,8 @@ def test_source_summary_counts_series_per_source_and_vintage():
 
 def test_rows_used_stacks_frames():
     a, b = _tidy([("KEN", 2000, "A", 1.0)]), _tidy([("BGD", 2000, "A", 2.0)])
-    assert inventory.rows_used(a, b)["economy"].tolist() == ["KEN", "BGD"]
+    assert wrangle.stack(a, b)["economy"].tolist() == ["KEN", "BGD"]
+    assert wrangle.stack(a.iloc[0:0], None)["economy"].tolist() == []
 
 
 def test_series_table_has_one_row_per_catalogue_series(demo_root):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers import tidy
-from helpers.notebook import support as report
+from helpers.notebook import page
 from helpers.store import Store
 from helpers.topics.scorecard import data as scorecard
 from helpers.topics.scorecard import figures, sections, text
@@ -98,7 +98,7 @@ def test_indicator_section_shows_the_readable_table_and_saves_the_raw_one(kenya,
     shown, saved = section.shown["scorecard"], section.saved["scorecard"]
     assert "rank in income group" in shown and "latest_value" not in shown
     assert set(saved["series"]) == set(kenya.own["series"])
-    report.show(section, tmp_path)  # the CSV is the raw table, not the view shown
+    page.show(section, tmp_path)  # the CSV is the raw table, not the view shown
     written = pd.read_csv(tmp_path / "scorecard.csv")
     assert {"latest_value", "income_median", "trend"} <= set(written.columns)
 
@@ -143,7 +143,7 @@ def test_progress_section_has_sentence_table_and_chart(kenya, tmp_path):
     assert scorecard.NOT_ASSESSED not in set(shown["category"])
     assert "SP.POP.TOTL" in set(section.saved["progress"]["series"])
     assert "progress_chart" in section.figures
-    report.show(section, tmp_path)
+    page.show(section, tmp_path)
     assert len(pd.read_csv(tmp_path / "progress.csv")) == len(kenya.prog)
     assert (tmp_path / "progress_chart.png").stat().st_size > 0
 

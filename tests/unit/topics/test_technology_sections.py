@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import tidy
-from helpers.notebook import support as report
+from helpers.notebook import page
 from helpers.store import Store
 from helpers.topics.technology import data as technology
 from helpers.topics.technology import figures, sections, text
@@ -51,7 +51,7 @@ def test_latest_section_shows_readable_tables_and_saves_raw_ones(demo, tmp_path)
     assert set(section.shown) == {"latest_values", "income_group_latest_medians"}
     assert set(section.saved) == {*section.shown, "income_group_medians"}
     assert list(section.figures) == ["technology_trajectories"]
-    report.show(section, tmp_path)
+    page.show(section, tmp_path)
     saved = pd.read_csv(tmp_path / "latest_values.csv")  # raw, not the "value (year)" view
     assert {"economy", "series", "year", "value"} <= set(saved.columns)
     assert (tmp_path / "technology_trajectories.png").exists()
@@ -82,7 +82,7 @@ def test_adoption_section_fits_the_series_there(demo, tmp_path):
     raw = section.saved["adoption_reach"]
     assert set(raw["series"]) == {technology.INTERNET} and "note" in raw
     assert list(section.figures) == ["adoption_curves"]
-    report.show(section, tmp_path)
+    page.show(section, tmp_path)
     assert "note" in pd.read_csv(tmp_path / "adoption_reach.csv")
 
 

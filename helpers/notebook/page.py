@@ -1,8 +1,9 @@
-"""What notebooks need around the analysis: parameter checks, missing-data notes, provenance.
+"""What a notebook puts on its page: sections, Markdown, the demo banner, saved tables.
 
-A parameter error stops a notebook at its first cells with one sentence (IPython shows
-``_render_traceback_`` instead of a traceback). Missing data is not an error: ``missing_note``
-gives the sentence a section prints before it skips itself.
+A notebook shows each section of analysis with one call, ``page.show(section, output_dir)``:
+its sentences, tables and figures, or the one sentence saying why it is skipped; the tables are
+saved as CSV and the figures as PNG and SVG in ``output_dir`` (nothing is written when it is
+empty, as in JupyterLab).
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import catalogue
 from helpers.sources.demo.notice import DEMO_NOTICE
-from helpers.store import Store
 from helpers.topics import plots
-from helpers.topics.prose import fmt  # noqa: F401  (notebooks call report.fmt)
-from helpers.topics.section import Section, missing_note  # noqa: F401
+from helpers.topics.section import Section
 
 
 def md(text: str | None) -> None:
@@ -36,38 +34,6 @@ def demo_banner(frame: pd.DataFrame) -> str | None:
     if len(frame) and (frame["source"] == "demo").any():
         return f"> ⚠️ **{DEMO_NOTICE}** Every number and figure below is made up for the demo."
     return None
-
-
-def provenance(frame: pd.DataFrame, store=None) -> pd.DataFrame:
-    """The data behind a notebook: series, title, source, vintage, retrieved, licence, citation."""
-    store = store if store is not None else Store()
-    if frame.empty:
-        return pd.DataFrame(
-            columns=["series", "title", "source", "vintage", "retrieved_at", "licence", "citation"]
-        )
-    known = {s.id: s for s in catalogue.load().series}
-    rows = []
-    for (sid, snap_id), grp in frame.groupby(["series", "snapshot_id"], sort=True):
-        meta = {}
-        for snap in store.history(sid):
-            if snap.id == snap_id:
-                meta = snap.meta
-                break
-        entry = known.get(sid)
-        rows.append(
-            {
-                "series": sid,
-                "title": entry.title if entry else "",
-                "source": grp["source"].iloc[0],
-                "vintage": grp["vintage"].iloc[0],
-                "retrieved_at": meta.get("retrieved_at", ""),
-                "licence": meta.get("licence") or (entry.licence if entry else ""),
-                "citation": meta.get("citation") or (entry.citation if entry else ""),
-                "snapshot": snap_id,
-                "rows": len(grp),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def save_table(frame: pd.DataFrame | None, name: str, output_dir: str | Path | None) -> Path | None:
