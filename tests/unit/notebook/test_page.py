@@ -6,27 +6,12 @@ import pandas as pd
 from helpers.notebook import page
 from helpers.topics import plots
 from helpers.topics.section import Section
-
-
-def _tidy(source="worldbank"):
-    return pd.DataFrame(
-        {
-            "economy": ["KEN"],
-            "economy_name": ["Kenya"],
-            "year": [2020],
-            "series": ["S"],
-            "value": [1.0],
-            "unit": ["%"],
-            "source": [source],
-            "vintage": ["updated 2026-04-08"],
-            "snapshot_id": ["x"],
-        }
-    )
+from tests.fakes.frames import one_row
 
 
 def test_save_table_writes_csv_only_with_an_output_dir(tmp_path):
-    assert page.save_table(_tidy(), "t", "") is None
-    assert page.save_table(_tidy(), "t", tmp_path).read_text().startswith("economy,")
+    assert page.save_table(one_row(), "t", "") is None
+    assert page.save_table(one_row(), "t", tmp_path).read_text().startswith("economy,")
 
 
 def test_show_saves_tables_and_figures_and_shows_the_skip_note(tmp_path, monkeypatch):

@@ -1,30 +1,14 @@
 """The figure look: source line, demo notice, files."""
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.topics import plots
-
-
-def _tidy(source="worldbank"):
-    return pd.DataFrame(
-        {
-            "economy": ["KEN"],
-            "economy_name": ["Kenya"],
-            "year": [2020],
-            "series": ["S"],
-            "value": [1.0],
-            "unit": ["%"],
-            "source": [source],
-            "vintage": ["updated 2026-04-08"],
-            "snapshot_id": ["x"],
-        }
-    )
+from tests.fakes.frames import one_row
 
 
 def test_source_line_names_source_series_and_vintage():
-    line = plots.source_line(_tidy())
+    line = plots.source_line(one_row())
     assert line == "Source: World Bank WDI, S (updated 2026-04-08)"
 
 
@@ -32,7 +16,10 @@ def test_demo_figures_carry_the_notice_and_save_png_and_svg(tmp_path):
     fig, ax = plots.figure()
     ax.plot([1, 2], [3, 4])
     plots.finish(
-        fig, title="t", source=plots.source_line(_tidy("demo")), demo=plots.is_demo(_tidy("demo"))
+        fig,
+        title="t",
+        source=plots.source_line(one_row("demo")),
+        demo=plots.is_demo(one_row("demo")),
     )
     texts = [t.get_text() for t in fig.texts]
     assert DEMO_NOTICE in texts
@@ -45,12 +32,12 @@ def test_demo_figures_carry_the_notice_and_save_png_and_svg(tmp_path):
 def test_finish_derives_the_source_line_and_the_demo_notice_from_the_data():
     fig, ax = plots.figure()
     ax.plot([1, 2], [3, 4])
-    plots.finish(fig, title="t", data=_tidy("demo"))
+    plots.finish(fig, title="t", data=one_row("demo"))
     texts = [t.get_text() for t in fig.texts]
     assert DEMO_NOTICE in texts
     assert "Source: synthetic demo, S (updated 2026-04-08)" in texts
     fig2, _ = plots.figure()
-    plots.finish(fig2, title="t", data=_tidy("worldbank"), series=["S"])
+    plots.finish(fig2, title="t", data=one_row("worldbank"), series=["S"])
     texts = [t.get_text() for t in fig2.texts]
     assert DEMO_NOTICE not in texts
     assert "Source: World Bank WDI, S (updated 2026-04-08)" in texts
