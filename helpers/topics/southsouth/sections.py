@@ -66,7 +66,8 @@ def providers_section(
     medians = southsouth.group_median_ratio(ratio, volumes, year).set_index("provider_group")
     dac_median = medians["median"].get(southsouth.DAC_MEMBERS, float("nan"))
     section.text.append(southsouth_text.ratio_sentence(table, medians, year))
-    section.tables["beyond_dac_oda_gni_latest"] = table
+    # shown after the volumes, in the order of the sentences; saved like every table
+    section.shown["beyond_dac_oda_gni_latest"] = section.saved["beyond_dac_oda_gni_latest"] = table
     fig = southsouth_figures.ratio_figure(table, dac_median, year, dac1)
     section.figures["beyond_dac_oda_gni"] = fig
     return section
