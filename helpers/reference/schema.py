@@ -18,8 +18,9 @@ kept in separate tables, so a sum over economies never double-counts a region.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
-import pandera.pandas as pa
 
 from helpers import catalogue
 from helpers.errors import SchemaError, UsageError
@@ -41,22 +42,35 @@ REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_ag
 MIN_YEAR, MAX_YEAR = 1960, 2100
 _SHOWN = 10
 
-_schema = pa.DataFrameSchema(
-    {
-        "economy": pa.Column(str, pa.Check.str_length(1, 16)),
-        "economy_name": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(MIN_YEAR, MAX_YEAR)),
-        "series": pa.Column(str),
-        "value": pa.Column(float, nullable=False),
-        "unit": pa.Column(str),
-        "source": pa.Column(str, pa.Check.isin(["worldbank", "oecd", "demo"])),
-        "vintage": pa.Column(str),
-        "snapshot_id": pa.Column(str),
-    },
-    strict=True,
-    ordered=True,
-    coerce=True,
-)
+
+@cache
+def _pandera():
+    """pandera, imported on the first validation: it costs about 0.2 s, which every ``sdg17``
+    command (and every import of the schema's column names) would pay otherwise."""
+    import pandera.pandas as pa
+
+    return pa
+
+
+@cache
+def _schema():
+    pa = _pandera()
+    return pa.DataFrameSchema(
+        {
+            "economy": pa.Column(str, pa.Check.str_length(1, 16)),
+            "economy_name": pa.Column(str),
+            "year": pa.Column(int, pa.Check.in_range(MIN_YEAR, MAX_YEAR)),
+            "series": pa.Column(str),
+            "value": pa.Column(float, nullable=False),
+            "unit": pa.Column(str),
+            "source": pa.Column(str, pa.Check.isin(["worldbank", "oecd", "demo"])),
+            "vintage": pa.Column(str),
+            "snapshot_id": pa.Column(str),
+        },
+        strict=True,
+        ordered=True,
+        coerce=True,
+    )
 
 
 def empty() -> pd.DataFrame:
@@ -95,8 +109,8 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
         SchemaError: naming the rule broken and the offending rows.
     """
     try:
-        frame = _schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+        frame = _schema().validate(frame, lazy=True)
+    except _pandera().errors.SchemaErrors as exc:
         cases = exc.failure_cases.head(_SHOWN).to_string(index=False)
         raise SchemaError(f"tidy table breaks the canonical schema:\n{cases}") from None
 
