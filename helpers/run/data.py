@@ -50,16 +50,11 @@ def ensure_demo_store() -> Store:
     return store
 
 
-def demo_notice() -> str:
-    """The notice every page made from synthetic data carries."""
-    return DEMO_NOTICE
-
-
 def prepare(mode: str) -> Data | None:
     """Make the store for ``mode`` ready. None means: the network is unreachable (exit 1)."""
     if mode == "demo":
         store = ensure_demo_store()
-        return Data(mode, store, demo_notice())
+        return Data(mode, store, DEMO_NOTICE)
     store = Store()
     fetched = None
     if mode == "live":
@@ -77,4 +72,4 @@ def prepare(mode: str) -> Data | None:
             f"the store at {store.root} holds no snapshots; run `sdg17 fetch` "
             "or `sdg17 import`, or use `--data demo`"
         )
-    return Data(mode, store, demo_notice() if store.is_demo() else "", fetched)
+    return Data(mode, store, DEMO_NOTICE if store.is_demo() else "", fetched)

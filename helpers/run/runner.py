@@ -31,6 +31,7 @@ from helpers.run import config as runconfig
 from helpers.run import data as rundata
 from helpers.run import site
 from helpers.run import worker as runworker
+from helpers.sources.demo.notice import DEMO_NOTICE
 
 GRACE_S = 5.0  # how long stopped workers get to shut their kernels down before SIGKILL
 
@@ -163,7 +164,7 @@ class Run:
                 "mode": data.mode,
                 "root": str(data.store.root),
                 "demo": is_demo,
-                "demo_notice": (data.demo_notice or rundata.demo_notice()) if is_demo else "",
+                "demo_notice": (data.demo_notice or DEMO_NOTICE) if is_demo else "",
                 "fingerprint": self.data_fp,
                 "fetch": data.fetch,
             },

@@ -26,6 +26,7 @@ from helpers.run import config as runconfig
 from helpers.run import data as rundata
 from helpers.run import params as runparams
 from helpers.run import runner
+from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.store import Store
 from tests.fakes.notebooks import runkit
 
@@ -389,7 +390,7 @@ def test_a_failing_execution_does_not_stop_the_others(tmp_path, outputs, monkeyp
         assert "toy failure requested by the fail parameter" in html
     assert (run_dir / "toy_report__fine" / "trend.png").exists()
     assert "toy_report__broken" in out and "failed" in out and "toy_report__fine" in out
-    notice = rundata.demo_notice()
+    notice = DEMO_NOTICE
     assert notice in (run_dir / "index.html").read_text()
     assert notice in (outputs / "index.html").read_text()
     assert m["data"]["root"] == os.environ["SDG17_DEMO_DIR"]

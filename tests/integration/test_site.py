@@ -10,8 +10,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from helpers.run import data as rundata
 from helpers.run import site
+from helpers.sources.demo.notice import DEMO_NOTICE
 from tests.fakes.notebooks import runkit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,7 +109,7 @@ def manifest(**overrides) -> dict:
 
 
 def test_demo_runs_carry_the_notice_on_both_pages(tmp_path):
-    notice = rundata.demo_notice()
+    notice = DEMO_NOTICE
     demo = manifest(data={"mode": "demo", "demo": True, "demo_notice": notice})
     run_dir = tmp_path / "runs" / demo["run_id"]
     run_dir.mkdir(parents=True)
