@@ -64,10 +64,9 @@ def test_latest_section_is_skipped_without_any_series():
     assert technology.INTERNET in section.note and technology.HIGH_TECH in section.note
 
 
-def test_adoption_section_fits_the_series_there(demo, tmp_path):
-    tech, reference = demo
-    section = sections.adoption_section(
-        _only(tech, technology.INTERNET),
+def _adoption(tech, reference):
+    return sections.adoption_section(
+        tech,
         reference,
         ECONOMIES,
         mobile_saturation=150.0,
@@ -75,6 +74,11 @@ def test_adoption_section_fits_the_series_there(demo, tmp_path):
         end_year=2024,
         horizon=10,
     )
+
+
+def test_adoption_section_fits_the_series_there(demo, tmp_path):
+    tech, reference = demo
+    section = _adoption(_only(tech, technology.INTERNET), reference)
     assert section.ok
     assert section.text[0].startswith("Income-group medians on the fitted curves:")
     assert "Low income, internet users: 50 around" in section.text[0]
@@ -88,15 +92,7 @@ def test_adoption_section_fits_the_series_there(demo, tmp_path):
 
 def test_adoption_section_is_skipped_without_internet_or_mobile(demo):
     tech, reference = demo
-    section = sections.adoption_section(
-        _only(tech, technology.BROADBAND),
-        reference,
-        ECONOMIES,
-        mobile_saturation=150.0,
-        level=0.95,
-        end_year=2024,
-        horizon=10,
-    )
+    section = _adoption(_only(tech, technology.BROADBAND), reference)
     assert section.note.startswith("**The adoption-curve section is skipped:**")
     assert technology.INTERNET in section.note and technology.MOBILE in section.note
 
