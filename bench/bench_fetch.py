@@ -3,9 +3,13 @@
 Prints, for the whole catalogue:
   - requests and seconds for a cold ``sdg17 fetch`` (batched);
   - requests and seconds for a naive loop of one request per series per economy;
-  - requests for a warm ``sdg17 fetch`` (should be 0).
+  - requests for a warm ``sdg17 fetch`` (should be 0);
+  - seconds until a World Bank endpoint that accepts connections and never answers is
+    reported, with the default timeouts, retries and deadline (about a minute; the target is
+    under 120 s), while the OECD series are still fetched.
 
-Run with ``make bench`` (or ``.venv/bin/python bench/bench_fetch.py [--latency 0.05]``).
+Run with ``make bench`` (or ``.venv/bin/python bench/bench_fetch.py [--latency 0.05]``;
+``--only-hang`` runs the last measurement alone, ``--skip-hang`` leaves it out).
 Nothing leaves 127.0.0.1; the store is a temporary directory.
 """
 
@@ -44,6 +48,55 @@ def _cli_fetch(env: dict[str, str]) -> tuple[float, str]:
     return elapsed, proc.stdout.strip()
 
 
+# Settings the hang measurement must not inherit: it is about the defaults.
+_HTTP_SETTINGS = (
+    "SDG17_HTTP_TIMEOUT",
+    "SDG17_HTTP_CONNECT_TIMEOUT",
+    "SDG17_HTTP_RETRIES",
+    "SDG17_HTTP_TIMEOUT_RETRIES",
+    "SDG17_HTTP_BACKOFF",
+    "SDG17_HTTP_MAX_WAIT",
+    "SDG17_SOURCE_DEADLINE",
+)
+
+
+def _hanging_world_bank(latency: float) -> tuple[float, int, str, str]:
+    """Seconds, exit code, summary and one World Bank reason of a cold fetch whose World Bank
+    never answers."""
+    with (
+        WorldBankStandIn(synthetic_dataset()) as wb,
+        OecdStandIn(benchmark_frames(), latency=latency) as oe,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        # Accepts every connection and never answers; stop() releases the handlers.
+        wb.fail(".", "hang", times=10**6, seconds=600)
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in _HTTP_SETTINGS},
+            "SDG17_DATA_DIR": str(Path(tmp) / "data"),
+            "SDG17_WB_API_URL": wb.url,
+            "SDG17_OECD_API_URL": oe.url,
+        }
+        env.pop("SDG17_OFFLINE", None)
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [str(SDG17), "fetch", "--quiet"], env=env, capture_output=True, text=True, check=False
+        )
+        elapsed = time.perf_counter() - start
+    reason = next(
+        (line.strip() for line in proc.stderr.splitlines() if "SP.POP.TOTL:" in line), "?"
+    )
+    return elapsed, proc.returncode, proc.stdout.strip(), reason
+
+
+def _report_hang(latency: float) -> None:
+    hang_s, hang_rc, hang_out, hang_reason = _hanging_world_bank(latency)
+    print(
+        f"{'hanging World Bank reported':28}{'':>10}{hang_s:>10.2f}  "
+        f"(exit {hang_rc}, default settings, target < 120 s)"
+    )
+    print(f"hanging World Bank: {hang_out}\n  one series' reason: {hang_reason[:240]}...")
+
+
 def _naive(wb_econ: list[str], providers: list[str], recipients: list[str], state: Path) -> float:
     """One request per series per economy, the way a simple loop over the APIs would do it."""
     policy = RetryPolicy(attempts=1, timeout=30)
@@ -62,10 +115,15 @@ def _naive(wb_econ: list[str], providers: list[str], recipients: list[str], stat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--only-hang", action="store_true", help="only the hanging-API line")
+    parser.add_argument("--skip-hang", action="store_true", help="leave the hanging-API line out")
     args = parser.parse_args()
     # The naive loop asks for economies with no data for some series; those answers are
     # expected and counted, not worth a warning each.
     logging.basicConfig(level=logging.ERROR)
+    if args.only_hang:
+        _report_hang(args.latency)
+        return
 
     frames = benchmark_frames()
     wb_data = synthetic_dataset()
@@ -120,6 +178,8 @@ def main() -> None:
         f"{naive_req / max(cold_req, 1):.0f}x fewer requests"
     )
     print(f"cold: {cold_out}\nwarm: {warm_out}")
+    if not args.skip_hang:
+        _report_hang(args.latency)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import pandas as pd
 
 from helpers import __version__, paths, tidy
 from helpers.errors import Sdg17Error
-from helpers.run import runner
+from helpers.run import liveness, runner
 from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.store import Store, fetch, imports
 from helpers.store import demo as demo_store
@@ -91,18 +91,42 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     store = Store()
     table = status.status_table(store, show_all=args.all)
+    aside = status.set_aside(store, verify=args.verify)
     if args.json:
         print(table.to_json(orient="records", indent=2))
-        return 0
+        for row in aside.itertuples():  # stdout stays the table; problems go to stderr
+            print(f"set aside: {row.snapshot}: {row.problem}", file=sys.stderr)
+        return 1 if args.verify and len(aside) else 0
     print(f"store: {store.root}" + ("  [synthetic demo data]" if store.is_demo() else ""))
-    if table.empty:
+    if table.empty and aside.empty:
         print("The store is empty. Run `sdg17 fetch`, `sdg17 import PATH...` or `sdg17 demo`.")
+        _print_runs()
         return 0
-    with pd.option_context(
-        "display.max_rows", None, "display.width", 200, "display.max_colwidth", 48
-    ):
-        print(table.fillna("").to_string(index=False))
-    return 0
+    if table.empty:
+        print("No usable snapshot: every snapshot in the store is set aside (below).")
+    else:
+        with pd.option_context(
+            "display.max_rows", None, "display.width", 200, "display.max_colwidth", 48
+        ):
+            print(table.fillna("").to_string(index=False))
+    if len(aside):
+        print(f"\n{len(aside)} snapshot(s) set aside as damaged:")
+        for row in aside.itertuples():
+            repair = f" To repair it, {row.repair}." if row.repair else ""
+            print(f"  {row.snapshot}: {row.problem}.{repair}")
+    elif args.verify:
+        print("\nverify: every payload matches the sha256 in its metadata.json.")
+    _print_runs()
+    return 1 if args.verify and len(aside) else 0
+
+
+def _print_runs(shown: int = 5) -> None:
+    """The newest runs with their status as it is now (a run whose process died: killed)."""
+    runs = liveness.list_runs()
+    if runs:
+        more = f" ({len(runs) - shown} older not shown)" if len(runs) > shown else ""
+        print(f"\nruns, newest first{more}:")
+        print(liveness.format_runs(runs[:shown]))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -149,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what the store holds: vintage, coverage, staleness")
     p.add_argument("--all", action="store_true", help="list missing catalogue series too")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="check every payload against its sha256; exit 1 naming any that changed",
+    )
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("demo", help="build the synthetic demo store (offline, deterministic)")
@@ -174,6 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Sdg17Error as exc:
         print(f"sdg17: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # The operating system said no (a full disk, a read-only folder): one sentence, exit 1.
+        # What was stored before stays stored; writes are staged, so nothing is half-written.
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"sdg17: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("sdg17: interrupted", file=sys.stderr)
         return 130

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from helpers.errors import UsageError
+
 PACKAGE = Path(__file__).resolve().parent  # the helpers package, every layer below it
 ROOT = PACKAGE.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -25,6 +27,28 @@ def data_dir() -> Path:
     Read at call time, not import time, so tests and the CLI can redirect it.
     """
     return Path(os.environ.get("SDG17_DATA_DIR") or ROOT / "data").resolve()
+
+
+def check_dir(path: Path, setting: str = "SDG17_DATA_DIR") -> Path:
+    """``path`` itself, once sure it is a directory or can be made one (nothing is created).
+
+    Args:
+        path: the directory to check.
+        setting: what chose it, named in the error (an environment variable, usually).
+
+    Raises:
+        UsageError: ``path``, or the nearest part of it that exists, is not a directory.
+    """
+    for part in (path, *path.parents):
+        if part.is_dir():
+            return path
+        if part.exists() or part.is_symlink():  # a file, or a link to nowhere
+            what = "a file" if part.exists() else "a broken link"
+            where = f"is {what}" if part == path else f"lies under {part}, which is {what}"
+            raise UsageError(
+                f"the data directory {path} {where}, not a directory; set {setting} to a directory"
+            )
+    return path
 
 
 def demo_data_dir() -> Path:

@@ -9,7 +9,10 @@ of an earlier run are copied from it instead (``helpers.runcache``); ``--force``
 
 Interrupting a run (Ctrl-C, SIGTERM) stops the workers and their kernels, marks the manifest
 ``interrupted`` and writes the run's index page saying so; ``outputs/latest`` keeps pointing
-at the newest run that ran to its end. Also runnable as ``python -m helpers.runner``.
+at the newest run that ran to its end. A runner killed outright (SIGKILL, out of memory)
+cannot record anything; the manifest records its process (pid, host, start time) so the next
+run, the site and ``liveness.list_runs`` show such a run as ``killed`` (``helpers.run.liveness``).
+Also runnable as ``python -m helpers.runner``.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from helpers.errors import Sdg17Error, UsageError
 from helpers.run import cache as runcache
 from helpers.run import config as runconfig
 from helpers.run import data as rundata
-from helpers.run import site
+from helpers.run import liveness, site
 from helpers.run import worker as runworker
 from helpers.sources.demo.notice import DEMO_NOTICE
 
@@ -150,6 +153,8 @@ class Run:
             "started_at_epoch": time.time(),
             "ended_at": None,
             "duration_s": None,
+            # who runs it, so a reader can tell a live run from a killed one (liveness.py)
+            "process": liveness.this_process(),
             "git": runcache.git_info(),
             "config": {"name": config.name, "path": str(config.path), "content": config.text},
             "options": {
@@ -241,6 +246,12 @@ class Run:
         self.run_dir = self._make_run_dir()
         (self.run_dir / "logs").mkdir()
         self._save()
+        # Runs killed before they could record an end are recorded as such now, and this
+        # run gets its page at once, so a run killed later still has one.
+        for killed in site.record_killed(self.runs_dir):
+            self._log(f"NOTE  run {killed.name} was killed: recorded as killed")
+        site.write_run_index(self.run_dir, self.manifest)
+        site.write_outputs_index(self.outputs)
         self._log(
             f"RUN   {self.manifest['run_id']} config={self.config.path} "
             f"data={self.data.mode} jobs={self.jobs} executions={len(self.executions)}"

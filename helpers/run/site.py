@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from helpers.run import liveness
 from helpers.sources.demo.notice import DEMO_NOTICE
 
 THUMBNAILS_PER_EXECUTION = 2
@@ -29,8 +30,9 @@ th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eee;vertical
 th{background:#f6f6f6}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 pre{background:#f6f6f6;padding:.8rem;overflow-x:auto}
 .status{font-weight:600;padding:.1rem .45rem;border-radius:.3rem;white-space:nowrap}
-.ok,.reused{background:#e3f4e6;color:#1a6b2c}.failed,.interrupted{background:#fde4e1;color:#a11d0f}
-.running,.pending,.not-run,.unknown{background:#eee;color:#555}
+.ok,.reused{background:#e3f4e6;color:#1a6b2c}
+.failed,.interrupted,.killed{background:#fde4e1;color:#a11d0f}
+.running,.running-elsewhere,.pending,.not-run,.unknown{background:#eee;color:#555}
 .demo{background:#fff3cd;border:2px solid #e0a800;color:#5c4400;padding:.8rem 1rem;
 border-radius:.4rem;font-weight:600;margin:1rem 0}
 .warn{background:#fde4e1;border:2px solid #a11d0f;color:#5c0d05;padding:.8rem 1rem;
@@ -53,7 +55,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 def write_run_index(run_dir: Path, manifest: dict | None = None) -> Path:
     """Write ``<run_dir>/index.html`` from the run's manifest."""
-    manifest = manifest or _read_manifest(run_dir) or {}
+    manifest = manifest or liveness.read_manifest(run_dir) or {}
     write_atomic(run_dir / "index.html", render_run(manifest, run_dir))
     return run_dir / "index.html"
 
@@ -63,7 +65,7 @@ def write_outputs_index(outputs: Path) -> Path:
     runs = []
     for run_dir in (outputs / "runs").glob("*/"):
         if run_dir.is_dir():
-            runs.append((run_dir, _read_manifest(run_dir)))
+            runs.append((run_dir, liveness.read_manifest(run_dir)))
     runs.sort(key=lambda r: ((r[1] or {}).get("started_at_epoch", 0), r[0].name), reverse=True)
     outputs.mkdir(parents=True, exist_ok=True)
     write_atomic(outputs / "index.html", render_outputs(runs, outputs))
@@ -84,11 +86,25 @@ def point_latest(outputs: Path, run_dir: Path) -> None:
         raise OSError(f"cannot point {link} at {run_dir.name}: {exc}") from exc
 
 
-def _read_manifest(run_dir: Path) -> dict | None:
-    try:
-        return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def record_killed(runs_dir: Path) -> list[Path]:
+    """Record every run under ``runs_dir`` whose runner was killed (see ``helpers.run.liveness``):
+    rewrite its manifest's status to "killed" and write its page. Returns their folders.
+
+    Only runs whose process is gone from this host are touched, so a run still going (here or
+    on another host) is never rewritten under its runner.
+    """
+    recorded = []
+    for run_dir in sorted(runs_dir.glob("*/")) if runs_dir.is_dir() else []:
+        m = liveness.read_manifest(run_dir)
+        if not m or m.get("status") != liveness.RUNNING:
+            continue
+        if liveness.observe(m) != liveness.KILLED:
+            continue
+        m = liveness.killed(m)
+        write_atomic(run_dir / "manifest.json", json.dumps(m, indent=2, default=str))
+        write_run_index(run_dir, m)
+        recorded.append(run_dir)
+    return recorded
 
 
 # -- pieces ----------------------------------------------------------------------------------
@@ -146,6 +162,8 @@ def _demo_banner(manifest: dict) -> str:
 
 # -- run page --------------------------------------------------------------------------------
 def render_run(m: dict, run_dir: Path) -> str:
+    m = liveness.shown(m)
+    status = liveness.observe(m)
     run_id = m.get("run_id") or run_dir.name
     data = m.get("data") or {}
     git = m.get("git") or {}
@@ -154,13 +172,33 @@ def render_run(m: dict, run_dir: Path) -> str:
         f'<p><a href="../../index.html">All runs</a></p><h1>Run {_e(run_id)}</h1>',
         _demo_banner(m),
     ]
-    if m.get("status") == "interrupted":
+    record = m.get("process") or {}
+    if status == "interrupted":
         parts.append(
             '<div class="warn">This run was interrupted. Executions marked '
             '"interrupted" or "not-run" have no complete report; rerun the same '
             "command to finish them (finished ones are reused).</div>"
         )
-    elif m.get("status") == "running":
+    elif status == liveness.KILLED:
+        parts.append(
+            f'<div class="warn">This run was killed: its runner (pid {_e(record.get("pid"))} '
+            f"on {_e(record.get('host'))}) ended without recording an end, most likely by "
+            'SIGKILL or the out-of-memory killer. Executions marked "killed" or '
+            '"not-run" have no complete report; rerun the same command to finish them '
+            "(finished ones are reused).</div>"
+        )
+    elif status == liveness.ELSEWHERE:
+        parts.append(
+            f'<div class="warn">This run is recorded as running on {_e(record.get("host"))} '
+            f"(pid {_e(record.get('pid'))}); whether it still runs cannot be checked from "
+            "this host.</div>"
+        )
+    elif status == liveness.RUNNING and record:
+        parts.append(
+            '<div class="warn">This run has not finished: its runner is still at work, and '
+            "rewrites this page when it ends.</div>"
+        )
+    elif status == liveness.RUNNING:  # recorded before runs recorded their process
         parts.append(
             '<div class="warn">This run has not finished (or its runner was '
             "killed before it could record an end).</div>"
@@ -171,7 +209,7 @@ def render_run(m: dict, run_dir: Path) -> str:
         counts[e.get("status")] = counts.get(e.get("status"), 0) + 1
     parts.append(
         "<table><tbody>"
-        f"<tr><th>Status</th><td>{_status(m.get('status'))} "
+        f"<tr><th>Status</th><td>{_status(status)} "
         f"{_e(', '.join(f'{n} {s}' for s, n in counts.items()))}</td></tr>"
         f"<tr><th>Config</th><td>{_e((m.get('config') or {}).get('name'))} "
         f"<span class='meta'>{_e((m.get('config') or {}).get('path'))}</span></td></tr>"
@@ -292,7 +330,7 @@ def render_outputs(runs: list[tuple[Path, dict | None]], outputs: Path) -> str:
         parts.append(f"<p>{latest}</p>")
     rows = []
     for run_dir, m in runs:
-        m = m or {}
+        m = liveness.shown(m or {})
         rel = f"runs/{run_dir.name}/index.html"
         name = _link(rel, run_dir.name, outputs) or _e(run_dir.name)
         data = m.get("data") or {}
@@ -302,7 +340,7 @@ def render_outputs(runs: list[tuple[Path, dict | None]], outputs: Path) -> str:
             counts[e.get("status")] = counts.get(e.get("status"), 0) + 1
         rows.append(
             f"<tr><td>{name}</td><td>{_e((m.get('config') or {}).get('name'))}</td>"
-            f"<td>{_e(data.get('mode'))}{demo}</td><td>{_status(m.get('status'))}</td>"
+            f"<td>{_e(data.get('mode'))}{demo}</td><td>{_status(liveness.observe(m))}</td>"
             f"<td>{_e(m.get('started_at'))}</td><td>{_seconds(m.get('duration_s'))}</td>"
             f"<td>{_e(', '.join(f'{n} {s}' for s, n in counts.items()))}</td></tr>"
         )

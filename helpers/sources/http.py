@@ -1,12 +1,23 @@
-"""Retries with backoff, Retry-After, and a client-side rate limiter shared by the sources.
+"""Retries with backoff, Retry-After, time limits and a client-side rate limiter for the sources.
 
 Both sources go through :func:`retry_call`: the World Bank source around wbgapi's paging,
-the OECD source around each SDMX request. Settings come from the environment so that a
-scheduled run, a test and an analyst can each choose theirs:
+the OECD source around each SDMX request. Settings come from the environment, read when a
+fetch starts, so that a scheduled run, a test and an analyst can each choose theirs:
 
-``SDG17_HTTP_TIMEOUT`` (seconds per request, default 60), ``SDG17_HTTP_RETRIES`` (total
-attempts, default 4), ``SDG17_HTTP_BACKOFF`` (first wait in seconds, doubled each retry,
-default 2), ``SDG17_HTTP_MAX_WAIT`` (longest single wait, default 120).
+``SDG17_HTTP_CONNECT_TIMEOUT`` (seconds to open a connection, default 10),
+``SDG17_HTTP_TIMEOUT`` (seconds to wait for the server between bytes, default 30),
+``SDG17_HTTP_RETRIES`` (total attempts, default 4), ``SDG17_HTTP_TIMEOUT_RETRIES`` (attempts
+of one request that may end in a time-out, default 2), ``SDG17_HTTP_BACKOFF`` (first wait in
+seconds, doubled each retry, default 2), ``SDG17_HTTP_MAX_WAIT`` (longest single wait,
+default 120) and ``SDG17_SOURCE_DEADLINE`` (seconds one source's whole fetch may take,
+default 300; 0 for none).
+
+Failing fast. A server that accepts connections and never answers costs each request its
+read timeout. So a request is tried at most ``SDG17_HTTP_TIMEOUT_RETRIES`` times when it
+times out, and a source whose request timed out that often counts as hung: its remaining
+requests are not sent (:class:`SourceBudget`). The deadline bounds the rest: every
+request's timeouts are capped at the time the source has left, and no attempt starts after
+it. With the defaults a hung source is given up after about 62 s (2 x 30 s + 2 s backoff).
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import os
 import socket
 import time
@@ -39,7 +51,10 @@ class RetryPolicy:
     attempts: int = 4
     backoff: float = 2.0
     max_wait: float = 120.0
-    timeout: float = 60.0
+    timeout: float = 30.0  # read: the longest wait for the server between bytes
+    connect_timeout: float = 10.0
+    timeout_attempts: int = 2
+    deadline: float = 300.0
 
     @classmethod
     def from_env(cls) -> RetryPolicy:
@@ -60,7 +75,14 @@ class RetryPolicy:
             backoff=num("SDG17_HTTP_BACKOFF", cls.backoff),
             max_wait=num("SDG17_HTTP_MAX_WAIT", cls.max_wait),
             timeout=num("SDG17_HTTP_TIMEOUT", cls.timeout),
+            connect_timeout=num("SDG17_HTTP_CONNECT_TIMEOUT", cls.connect_timeout),
+            timeout_attempts=max(1, int(num("SDG17_HTTP_TIMEOUT_RETRIES", cls.timeout_attempts))),
+            deadline=num("SDG17_SOURCE_DEADLINE", cls.deadline),
         )
+
+    def timeouts(self) -> tuple[float, float]:
+        """``(connect, read)`` seconds, the form requests accepts as ``timeout``."""
+        return (self.connect_timeout, self.timeout)
 
     def wait(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (attempt counts from 1)."""
@@ -69,8 +91,62 @@ class RetryPolicy:
         return min(self.backoff * 2 ** (attempt - 1), self.max_wait)
 
 
+class SourceBudget:
+    """One source's share of a fetch: a deadline for all its requests, and whether it hung.
+
+    Created when a source's fetch starts and shared by all its requests (the World Bank
+    economy list and data pages; the OECD structure and data requests).
+
+    Args:
+        name: the source as the report names it ("World Bank API").
+        policy: timeouts, time-out attempts and the deadline.
+        clock: injectable for tests.
+    """
+
+    def __init__(self, name: str, policy: RetryPolicy, clock: Callable[[], float] = time.monotonic):
+        self.name = name
+        self.policy = policy
+        self._clock = clock
+        # 0 turns the deadline off (each request keeps its own timeouts).
+        self._end = clock() + policy.deadline if policy.deadline > 0 else math.inf
+        self.hung: str | None = None  # why the source counts as hung, once it does
+
+    def remaining(self) -> float:
+        return self._end - self._clock()
+
+    def extend(self, seconds: float) -> None:
+        """Move the deadline: time spent waiting on our own rate limiter is not the source's."""
+        self._end += max(seconds, 0.0)
+
+    def timeouts(self) -> tuple[float, float]:
+        """``(connect, read)`` for the next request, neither longer than the time left."""
+        left = max(self.remaining(), 0.01)
+        return (min(self.policy.connect_timeout, left), min(self.policy.timeout, left))
+
+    def stop_reason(self) -> str | None:
+        """Why no further request should be sent, or None."""
+        if self.hung:
+            return (
+                f"{self.name} did not answer an earlier request ({self.hung}), "
+                "so this one was not sent"
+            )
+        if self.remaining() <= 0:
+            return f"{self.name} took longer than its {self.deadline_text()}"
+        return None
+
+    def deadline_text(self) -> str:
+        return f"deadline of {self.policy.deadline:g}s (SDG17_SOURCE_DEADLINE)"
+
+
 class RetryableError(Exception):
-    """A failure worth retrying: a connection error, a timeout, a 5xx or a 429."""
+    """A failure worth retrying: a connection error, a timeout, a 5xx, a 429, a malformed 200.
+
+    Args:
+        timed_out: the server did not connect or answer in time (see :class:`SourceBudget`).
+        give_up: builds the exception raised once the attempts run out, from the final
+            message; default :class:`FetchError` (the World Bank source turns a body it
+            cannot read into a ``RejectedAnswer``, so that a batch is still split).
+    """
 
     def __init__(
         self,
@@ -79,23 +155,37 @@ class RetryableError(Exception):
         url: str = "",
         status: int | None = None,
         retry_after: float | None = None,
+        timed_out: bool = False,
+        give_up: Callable[[str], Exception] | None = None,
     ):
         super().__init__(reason)
         self.reason = reason
         self.url = url
         self.status = status
         self.retry_after = retry_after
+        self.timed_out = timed_out
+        self.give_up = give_up
+
+
+def timeout_error(exc: BaseException, url: str, timeouts: object) -> RetryableError:
+    """What a requests ``Timeout`` becomes: a retryable error naming which timeout ran out."""
+    connect, read = timeouts if isinstance(timeouts, tuple) else (timeouts, timeouts)
+    if type(exc).__name__ == "ConnectTimeout":
+        reason = f"timed out: no connection within {connect:.3g}s (connect timeout)"
+    else:
+        reason = f"timed out: no answer within {read:.3g}s (read timeout)"
+    return RetryableError(reason, url=url, timed_out=True)
 
 
 class HostUnreachableError(FetchError):
     """The host name did not resolve: no DNS, so no network; another try will not help."""
 
 
-def unresolvable_host(exc: BaseException) -> bool:
-    """True when ``exc`` or anything that caused it is a failed DNS lookup.
+def _caused_by(exc: BaseException, match: Callable[[BaseException], bool]) -> bool:
+    """True when ``exc`` or anything that caused it matches.
 
-    requests wraps the lookup failure (``socket.gaierror``, urllib3's NameResolutionError)
-    several levels deep, in causes, contexts, ``reason`` attributes and ``args``.
+    requests wraps low-level failures several levels deep, in causes, contexts, ``reason``
+    attributes and ``args``.
     """
     todo: list[object] = [exc]
     seen: set[int] = set()
@@ -104,10 +194,31 @@ def unresolvable_host(exc: BaseException) -> bool:
         if not isinstance(err, BaseException) or id(err) in seen:
             continue
         seen.add(id(err))
-        if isinstance(err, socket.gaierror) or type(err).__name__ == "NameResolutionError":
+        if match(err):
             return True
         todo += [err.__cause__, err.__context__, getattr(err, "reason", None), *err.args]
     return False
+
+
+def unresolvable_host(exc: BaseException) -> bool:
+    """True when ``exc`` or anything that caused it is a failed DNS lookup (``socket.gaierror``,
+    urllib3's NameResolutionError)."""
+    return _caused_by(
+        exc,
+        lambda e: isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError",
+    )
+
+
+def timed_out(exc: BaseException) -> bool:
+    """True for a time-out, also one that requests reports as a ConnectionError (a read
+    timeout while streaming a body is raised that way)."""
+    return _caused_by(
+        exc,
+        lambda e: (
+            isinstance(e, TimeoutError | socket.timeout)
+            or type(e).__name__ in ("Timeout", "ReadTimeout", "ConnectTimeout", "ReadTimeoutError")
+        ),
+    )
 
 
 def transport_error(
@@ -149,30 +260,54 @@ def retry_call(
     what: str,
     series: list[str] | tuple[str, ...] = (),
     sleep: Callable[[float], None] = time.sleep,
+    budget: SourceBudget | None = None,
 ) -> T:
     """Call ``fn`` until it succeeds, retrying RetryableError with backoff.
 
     Args:
         fn: the request; raises RetryableError for transient failures.
-        policy: attempts, backoff and timeout.
+        policy: attempts, backoff and timeouts.
         what: a short description for logs and the final error ("World Bank data page").
         series: series ids the request serves, named in the final error.
         sleep: injectable for tests.
+        budget: the source's deadline and hung state; no attempt starts once it says stop.
 
     Raises:
-        FetchError: after the last attempt, naming the series, URL and last reason.
+        FetchError: after the last attempt (or the source's deadline), naming the series,
+            URL and last reason.
     """
+    timeouts = 0
+    last: RetryableError | None = None
     for attempt in range(1, policy.attempts + 1):
+        stop = budget.stop_reason() if budget is not None else None
+        if stop:
+            tail = f"; last try: {last.reason}" if last else ""
+            raise FetchError(
+                f"{what} stopped: {stop}{tail}", series=series, url=last.url if last else ""
+            )
         try:
             return fn()
         except RetryableError as exc:
-            if attempt == policy.attempts:
+            last = exc
+            timeouts += exc.timed_out
+            # Hung: every try it may have timed out. Another request would only wait again.
+            hung = exc.timed_out and timeouts >= min(policy.timeout_attempts, policy.attempts)
+            if attempt == policy.attempts or hung:
+                message = f"{what} failed after {attempt} attempts: {exc.reason}"
+                if hung and budget is not None:
+                    budget.hung = message
+                if exc.give_up is not None:
+                    raise exc.give_up(message) from exc
+                raise FetchError(message, series=series, url=exc.url) from exc
+            delay = policy.wait(attempt, exc.retry_after)
+            if budget is not None and delay >= budget.remaining():
+                late = f"the {budget.deadline_text()} for {budget.name}"
                 raise FetchError(
-                    f"{what} failed after {attempt} attempts: {exc.reason}",
+                    f"{what} failed after {attempt} attempts: {exc.reason}; the next try "
+                    f"(in {delay:.1f}s) would start after {late}",
                     series=series,
                     url=exc.url,
                 ) from exc
-            delay = policy.wait(attempt, exc.retry_after)
             log.warning(
                 "%s: %s; retry %d/%d in %.1fs",
                 what,

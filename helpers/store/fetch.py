@@ -5,25 +5,40 @@ repeat fetch inside the freshness window makes no request at all. Offline mode
 (``--offline`` or ``SDG17_OFFLINE=1``) makes no request and fails, naming each series the
 store lacks and how to obtain it. A source that fails does not stop the others: whatever
 succeeded is stored, and the report names every failed series with its reason.
+
+Locks. Fetches queue behind each other on their own lock (``raw/.fetch.lock``), so two at
+once still fetch once: the second finds everything fresh. The store's write lock, which
+builds, imports and status wait for, is taken only around writing each snapshot, never
+while a request is waiting on the network.
+
+Time. Each source gets a :class:`~helpers.sources.http.SourceBudget` (deadline, short
+time-out retries); a hung source is reported and the next source is still fetched.
+
+Disk. An operating-system error while writing a snapshot (a full disk, a read-only store)
+fails the series of that snapshot with the reason ("fetched but not stored: ...") and the
+fetch goes on with the next source.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from helpers import catalogue
-from helpers.errors import FetchError, OfflineError, UsageError
+from helpers.errors import FetchError, OfflineError, StoreError, UsageError
 from helpers.reference import groups, schema
-from helpers.sources.http import RetryPolicy
+from helpers.sources.http import RetryPolicy, SourceBudget
 from helpers.sources.oecd import api as oecd
 from helpers.sources.payload import FetchResult
 from helpers.sources.worldbank import api as worldbank
-from helpers.store import DEFAULT_MAX_AGE, Store
+from helpers.store import DEFAULT_MAX_AGE, Snapshot, Store
 
 log = logging.getLogger(__name__)
 FIRST_YEAR = 1960
@@ -134,6 +149,7 @@ def run_fetch(
     policy = RetryPolicy.from_env()
     with store.lock():
         store.clean_staging()
+    with _fetch_lock(store):
         stale = [
             s
             for s in wanted
@@ -179,6 +195,37 @@ def run_fetch(
     return report
 
 
+@contextlib.contextmanager
+def _fetch_lock(store: Store) -> Iterator[None]:
+    """One fetch at a time per store; readers and other writers are not held up by it."""
+    path = store.raw / ".fetch.lock"
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=store.lock_timeout)
+    except Timeout as exc:
+        raise StoreError(
+            f"waited {store.lock_timeout:g} s for {path}: another sdg17 fetch holds it; wait "
+            "for it to finish, raise SDG17_LOCK_TIMEOUT, or remove the lock file if no sdg17 "
+            "process is running"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _write(store: Store, result: FetchResult) -> Snapshot:
+    """Write one snapshot under the store lock (held only for the write)."""
+    src = catalogue.load().sources[result.source]
+    with store.lock():
+        return store.write(result, kind="api", citation=src["citation"], licence=src["licence"])
+
+
+def _not_stored(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"fetched but not stored: {exc.strerror or exc}{where}"
+
+
 def _record_failures(failures: dict[str, str], economies, report: FetchReport) -> None:
     for sid, reason in failures.items():
         if economies and "no observations" in reason:
@@ -188,8 +235,14 @@ def _record_failures(failures: dict[str, str], economies, report: FetchReport) -
 
 
 def _store_result(store: Store, result: FetchResult, report: FetchReport) -> None:
-    src = catalogue.load().sources[result.source]
-    snap = store.write(result, kind="api", citation=src["citation"], licence=src["licence"])
+    try:
+        snap = _write(store, result)
+    except OSError as exc:  # a full disk, a read-only store: report it, go on to the next source
+        reason = _not_stored(exc)
+        log.error("%s: %d series %s", result.source, len(result.series), reason)
+        for sid in result.series:
+            report.failures[sid] = reason
+        return
     for sid in result.series:
         report.stored[sid] = snap.id
 
@@ -204,17 +257,17 @@ def _fetch_worldbank(
         s.format == "wb-economies-json" and datetime.now(UTC) - s.retrieved_at <= max_age
         for s in store.snapshots("worldbank")
     )
+    budget = SourceBudget(worldbank.API_NAME, policy)
     if refresh or not has_reference:
         try:
-            store.write(
-                worldbank.fetch_economies(policy, on_request=on_request),
-                kind="api",
-                citation=catalogue.load().sources["worldbank"]["citation"],
-                licence=catalogue.load().sources["worldbank"]["licence"],
-            )
+            _write(store, worldbank.fetch_economies(policy, on_request=on_request, budget=budget))
         except FetchError as exc:
             log.warning("World Bank economy list not fetched: %s", exc)
-    result, failures = worldbank.fetch(series, economies, start, end, policy, on_request=on_request)
+        except OSError as exc:
+            log.warning("World Bank economy list %s", _not_stored(exc))
+    result, failures = worldbank.fetch(
+        series, economies, start, end, policy, on_request=on_request, budget=budget
+    )
     report.failures.update(failures)
     if result is not None and result.series:
         _store_result(store, result, report)
@@ -226,11 +279,13 @@ def _fetch_oecd(store, series, economies, start, end, policy, on_request, report
     by_flow: dict[str, list] = {}
     for s in series:
         by_flow.setdefault(s.dataflow, []).append(s)
-    # One dataflow at a time, so that DAC1 failing does not cost DAC2A (and vice versa).
+    # One dataflow at a time, so that DAC1 failing does not cost DAC2A (and vice versa); a
+    # hung API or its deadline does, through the shared budget.
+    budget = SourceBudget(oecd.API_NAME, policy)
     for members in by_flow.values():
         try:
             results, failures = oecd.fetch(
-                members, economies, start, end, policy, on_request=on_request
+                members, economies, start, end, policy, on_request=on_request, budget=budget
             )
         except FetchError as exc:
             results, failures = [], {s.id: str(exc) for s in members}

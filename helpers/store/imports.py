@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 
 def _already_stored(store: Store, prep: importers.Prepared) -> Snapshot | None:
     for snap in store.snapshots(prep.result.source):
-        if snap.format == prep.result.format and any(
-            f["sha256"] == prep.sha for f in snap.meta["files"]
+        if (
+            snap.format == prep.result.format
+            and any(f["sha256"] == prep.sha for f in snap.meta["files"])
+            and not snap.changed()  # an edited copy is replaced, not kept
         ):
             return snap
     return None

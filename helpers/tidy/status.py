@@ -1,6 +1,7 @@
 """What the store holds, one row per catalogue series: vintage, coverage, staleness.
 
-``sdg17 status`` prints it and the data-inventory notebook starts from it.
+``sdg17 status`` prints it and the data-inventory notebook starts from it; ``set_aside``
+lists the snapshots the store cannot use (damaged metadata, changed payloads).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def status_table(store: Store, show_all: bool = False) -> pd.DataFrame:
                 tables.load(missing="ignore", aggregates=True, store=store).assign(aggregate=True),
             ]
         )
+        # The tables skip snapshots the build set aside; so does the vintage shown here.
+        aside = tables.set_aside(store)
+        latest = {}
+        for snap in store.snapshots():  # oldest first, so newer ones overwrite
+            if snap.id not in aside:
+                latest.update(dict.fromkeys(snap.series, snap))
     now = datetime.now(UTC)
     rows = []
     for s in catalogue.load().series:
@@ -55,3 +62,23 @@ def status_table(store: Store, show_all: bool = False) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def set_aside(store: Store, verify: bool = False) -> pd.DataFrame:
+    """The snapshots the store cannot use, one row each: path, problem, how to repair it.
+
+    Damaged metadata is always found; changed payloads are those the last build set aside,
+    or, with ``verify``, every payload hashed now against its sha256 in ``metadata.json``.
+    """
+    found = {str(d.path): (d.problem, d.repair) for d in store.damaged()}
+    if verify:
+        found.update({str(a.path): (a.problem, a.repair) for a in store.verify()})
+    else:
+        current = {snap.id for snap in store.snapshots()}
+        for snap_id, entry in tables.set_aside(store).items():
+            if snap_id in current:
+                found.setdefault(
+                    entry.get("path", snap_id), (entry.get("problem"), entry.get("repair"))
+                )
+    rows = [{"snapshot": path, "problem": p, "repair": r} for path, (p, r) in found.items()]
+    return pd.DataFrame(rows, columns=["snapshot", "problem", "repair"])

@@ -11,6 +11,11 @@ For each series the newest snapshot wins; an older snapshot only fills economy-y
 newer one does not hold (each row keeps its own vintage and snapshot id, so nothing is
 hidden). ``load`` is the analyst's one line: it rebuilds when the store has changed.
 
+A build reads the snapshot list once and stamps ``build.json`` with that same list (and each
+payload's size and modification time), so a snapshot that lands during a build leaves the
+tables out of date, never wrongly current. A snapshot whose payload no longer matches its
+sha256 is set aside with a warning and recorded in ``build.json``.
+
 Example:
     >>> from helpers import tidy
     >>> internet = tidy.load(["IT.NET.USER.ZS"], economies=["KEN", "BGD"], start=2000)
@@ -19,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -31,8 +37,9 @@ from helpers.reference import groups, schema
 from helpers.sources.demo import synthetic as demo
 from helpers.sources.oecd import sdmx_csv
 from helpers.sources.worldbank import bulk, pages
-from helpers.store import Snapshot, Store
+from helpers.store import Snapshot, Store, verified
 
+log = logging.getLogger(__name__)
 TABLES = ("observations", "aggregates", "economies")
 _BUILD_INFO = "build.json"
 
@@ -63,10 +70,10 @@ def _store(store: Store | Path | str | None) -> Store:
     return store if isinstance(store, Store) else Store(store)
 
 
-def _observations(store: Store) -> pd.DataFrame:
+def _observations(snapshots: list[Snapshot]) -> pd.DataFrame:
     frames = []
     # Newest first, so that drop_duplicates(keep="first") keeps the newest vintage.
-    for rank, snap in enumerate(reversed(store.snapshots())):
+    for rank, snap in enumerate(reversed(snapshots)):
         parse = _parser(snap.format)
         if parse is None or not snap.series:
             continue
@@ -83,10 +90,14 @@ def reference(store: Store | Path | str | None = None) -> pd.DataFrame:
     """The economy reference (code, name, region, income group, aggregate flag) from the store.
 
     Newest snapshot first; World Bank API, bulk-download metadata and demo data all count.
+    A snapshot whose payloads changed since they were stored is set aside.
     """
-    store = _store(store)
+    return _reference(verified(_store(store).snapshots())[0])
+
+
+def _reference(snapshots: list[Snapshot]) -> pd.DataFrame:
     frames = []
-    for snap in reversed(store.snapshots()):
+    for snap in reversed(snapshots):
         parse = _reference_parser(snap.format)
         if parse is not None:
             frames.append(parse(snap)[schema.REFERENCE_COLUMNS])
@@ -118,54 +129,108 @@ def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _fingerprint(store: Store) -> list[str]:
-    return [s.id for s in store.snapshots()]
+def _fingerprint(snapshots: list[Snapshot]) -> list:
+    """Each snapshot's id with the size and modification time of each of its payloads.
+
+    Cheap (a stat per file), and it changes when a snapshot arrives or goes, or a payload is
+    edited or restored, so the next ``load`` rebuilds (and the build re-checks the sha256).
+    """
+    return [[snap.id, *(_stat(path) for path in snap.files())] for snap in snapshots]
+
+
+def _stat(path: Path) -> list:
+    try:
+        st = path.stat()
+    except OSError:
+        return [path.name, None, None]
+    return [path.name, st.st_size, st.st_mtime_ns]
+
+
+def _build_info(store: Store) -> dict:
+    try:
+        info = json.loads((store.processed / _BUILD_INFO).read_text())
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
 def build(store: Store | Path | str | None = None) -> dict[str, Path]:
     """Rebuild the processed tables from the raw snapshots; returns their paths.
 
+    The snapshot list is read once, and the tables and the stamp in ``build.json`` both come
+    from it: a snapshot written meanwhile is not in the stamp, so the tables stay out of date
+    until the next build. A snapshot whose payloads changed since they were stored is set
+    aside with a warning (named in ``build.json`` under ``set_aside``).
+
     Raises:
         SchemaError: if the combined table breaks the canonical schema (names the rows).
     """
     store = _store(store)
-    obs = _observations(store)
-    ref = _fill_reference(reference(store), obs)
+    snapshots = store.snapshots()
+    # Stat before hashing, so a payload edited while we read it makes the stamp stale.
+    fingerprint = _fingerprint(snapshots)
+    usable, aside = verified(snapshots)
+    obs = _observations(usable)
+    ref = _fill_reference(_reference(usable), obs)
     econ = groups.economies_frame(ref)
     countries, aggs = groups.split_aggregates(obs, ref)
     countries, aggs = schema.validate(countries), schema.validate(aggs)
-    store.processed.mkdir(parents=True, exist_ok=True)
     out = {name: store.processed / f"{name}.parquet" for name in TABLES}
     with store.lock():
+        # If the store changed while we read it and another build has already stamped the
+        # newer store, keep that build's tables rather than put older ones over them.
+        now = _fingerprint(store.snapshots())
+        if fingerprint != now and _build_info(store).get("fingerprint") == now:
+            log.info("the store changed during the build; a newer build's tables are kept")
+            return out
+        store.processed.mkdir(parents=True, exist_ok=True)
         _atomic_parquet(countries, out["observations"])
         _atomic_parquet(aggs, out["aggregates"])
         _atomic_parquet(econ, out["economies"])
         info = {
-            "snapshots": _fingerprint(store),
+            "snapshots": [snap.id for snap in snapshots],
+            "fingerprint": fingerprint,
+            "set_aside": {
+                a.snapshot.id: {"path": str(a.path), "problem": a.problem, "repair": a.repair}
+                for a in aside
+            },
             "rows": {"observations": len(countries), "aggregates": len(aggs)},
         }
-        tmp = store.processed / f".{_BUILD_INFO}.tmp"
+        tmp = store.processed / f".{_BUILD_INFO}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(info, indent=2))
         os.replace(tmp, store.processed / _BUILD_INFO)
     return out
 
 
 def is_current(store: Store | Path | str | None = None) -> bool:
-    """True when the processed tables were built from exactly the snapshots now in the store."""
+    """True when the processed tables were built from exactly the snapshots now in the store.
+
+    "Exactly" includes each payload's size and modification time, so an edited payload
+    makes the tables out of date (and the rebuild sets its snapshot aside).
+    """
     store = _store(store)
-    try:
-        info = json.loads((store.processed / _BUILD_INFO).read_text())
-    except (OSError, ValueError):
-        return False
-    return info.get("snapshots") == _fingerprint(store) and all(
+    info = _build_info(store)
+    return info.get("fingerprint") == _fingerprint(store.snapshots()) and all(
         (store.processed / f"{t}.parquet").exists() for t in TABLES
     )
 
 
+def set_aside(store: Store | Path | str | None = None) -> dict[str, dict]:
+    """Snapshots the last build set aside (changed payloads): id -> path, problem, repair."""
+    aside = _build_info(_store(store)).get("set_aside", {})
+    return aside if isinstance(aside, dict) else {}
+
+
 def _table(name: str, store: Store) -> pd.DataFrame:
     if not store.snapshots():
+        damaged = store.damaged()
+        state = (
+            f"holds only damaged snapshots ({', '.join(str(d.path) for d in damaged)})"
+            if damaged
+            else "is empty"
+        )
         raise OfflineError(
-            f"the data store at {store.raw} is empty. Fetch data (`sdg17 fetch`), import files "
+            f"the data store at {store.raw} {state}. Fetch data (`sdg17 fetch`), import files "
             "you downloaded (`sdg17 import PATH`), or build the demo data (`sdg17 demo`)."
         )
     if not is_current(store):

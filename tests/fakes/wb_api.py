@@ -48,7 +48,7 @@ WDI_ID = "2"
 WDI_NAME = "World Development Indicators"
 LAST_UPDATED = "2025-07-01"
 DEFAULT_YEARS = range(1960, 2025)
-FAULT_KINDS = ("status", "hang", "truncated", "html", "message", "empty")
+FAULT_KINDS = ("status", "hang", "truncated", "html", "message", "empty", "body")
 INVALID_VALUE = {
     "id": "120",
     "key": "Invalid value",
@@ -412,6 +412,8 @@ class WorldBankStandIn:
             html: an HTML error page with HTTP ``status`` (default 200).
             message: the API's error payload (``id``, ``key``, ``value`` override it).
             empty: a data page with ``total`` 0 and no rows.
+            body: HTTP 200 with ``body`` (bytes) and ``content_type`` (default
+                application/json), e.g. an empty or an XML body.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; one of {', '.join(FAULT_KINDS)}")
@@ -684,6 +686,8 @@ def _apply(fault: _Fault, status: int, body: bytes, ctype: str):
             "<h1>The service is temporarily unavailable</h1></body></html>"
         )
         return int(opts.get("status", 200)), page.encode(), "text/html", {}
+    if fault.kind == "body":
+        return 200, opts.get("body", b""), opts.get("content_type", _JSON), {}
     if fault.kind == "message":
         msg = {**INVALID_VALUE, **{k: opts[k] for k in ("id", "key", "value") if k in opts}}
         return 200, _dumps([{"message": [msg]}]), _JSON, {}

@@ -582,3 +582,13 @@ def test_a_symlink_is_stored_under_the_name_it_was_given(tmp_path, store):
     (snap,) = imports.import_files([link], store)
     assert [f.name for f in snap.files()] == ["internet.csv"]
     assert snap.meta["query"]["file"] == str(link)
+
+
+def test_reimporting_the_original_replaces_an_edited_snapshot(tmp_path, store):
+    path = _write(tmp_path, "a.csv", PLAIN_CSV)
+    (first,) = imports.import_files([path], store)
+    payload = next(p for p in first.path.iterdir() if p.name != "metadata.json")
+    payload.write_bytes(payload.read_bytes().replace(b"23.5", b"93.5"))
+    assert first.changed()
+    (again,) = imports.import_files([path], store)
+    assert again.id != first.id and not again.changed()

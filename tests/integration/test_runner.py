@@ -24,8 +24,8 @@ from helpers.paths import ROOT
 from helpers.run import cache as runcache
 from helpers.run import config as runconfig
 from helpers.run import data as rundata
+from helpers.run import liveness, runner
 from helpers.run import params as runparams
-from helpers.run import runner
 from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.store import Store
 from tests.fakes.notebooks import runkit
@@ -659,3 +659,66 @@ def test_the_real_notebooks_refuse_out_of_range_parameters_before_any_kernel(
     assert needle in capsys.readouterr().err
     assert runkit.run_dirs(outputs) == []
     assert seconds < 5
+
+
+@pytest.mark.notebook
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_a_killed_run_is_shown_as_killed_and_the_next_run_records_it(
+    tmp_path, outputs, store, fakes
+):
+    """SIGKILL (or the out-of-memory killer) leaves the runner no chance to record an end:
+    the manifest says "running" and the run has no page. The next run, the site and the
+    run listing must say "killed"."""
+    runkit.seed_store(store.root)
+    cfg = runkit.write_config(
+        tmp_path / "c.yaml",
+        "name: slow\nnotebooks:\n  - notebook: toy_slow\n    parameters: {seconds: 120}\n",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helpers.run.runner", "--config", str(cfg), "--jobs", "1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        manifest = None
+        while time.monotonic() < deadline and manifest is None:
+            for path in (outputs / "runs").glob("*/manifest.json"):
+                if any(e["status"] == "running" for e in manifest_of(path.parent)["executions"]):
+                    manifest = path
+            time.sleep(0.2)
+        assert manifest, "the run did not start"
+        run_dir = manifest.parent
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # Before the next run: nothing has rewritten the manifest, but readers already know.
+    assert manifest_of(run_dir)["status"] == "running"
+    assert manifest_of(run_dir)["process"]["pid"] == proc.pid
+    listed = {r["run_id"]: r for r in liveness.list_runs(outputs)}
+    assert listed[run_dir.name]["status"] == "killed"
+    # The next run records it: manifest, the killed run's own page, and the all-runs page.
+    quick = runkit.write_config(
+        tmp_path / "q.yaml",
+        "name: quick\nnotebooks:\n  - notebook: toy_slow\n    parameters: {seconds: 0}\n",
+    )
+    code, _ = runkit.cli("--config", str(quick), "--jobs", "1")
+    assert code == 0
+    m = manifest_of(run_dir)
+    assert m["status"] == "killed"
+    assert [e["status"] for e in m["executions"]] == ["killed"]
+    assert "killed" in m["error"] and str(proc.pid) in m["error"]
+    page = (run_dir / "index.html").read_text()
+    assert "was killed" in page and _status_cell("killed") in page
+    index = (outputs / "index.html").read_text()
+    row = next(r for r in index.split("<tr>") if run_dir.name in r)
+    assert _status_cell("killed") in row
+
+
+def _status_cell(status: str) -> str:
+    return f'<span class="status {status}">{status}</span>'

@@ -19,8 +19,10 @@ Why plain ``requests`` + ``pandas.read_csv`` and not ``sdmx1``:
 Requests: a fetch sends, per dataflow, one structure request for the version (none when the
 version is pinned) and one data request. Retries and one re-discovery after a "wrong version"
 answer add to that count. Every data request first takes a slot from a client-side rate
-limiter. The OECD throttles anonymous downloads, so the limiter keeps its state in the store and
-successive runs share it.
+limiter. The OECD throttles anonymous downloads, so the limiter keeps its state in the store
+and successive runs share it. A 200 whose body cannot be read (an HTML or XML error page, an
+empty or cut-short body) is retried like a 5xx; time-outs are retried briefly, and all
+requests of a fetch share a deadline (:class:`helpers.sources.http.SourceBudget`).
 
 Environment: ``SDG17_OECD_API_URL`` (default ``https://sdmx.oecd.org/public/rest``),
 ``SDG17_OECD_<NAME>_VERSION`` (pin a dataflow version, e.g. ``SDG17_OECD_DAC1_VERSION=1.6``),
@@ -36,7 +38,9 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import TypeVar
 
+import pandas as pd
 import requests
 
 from helpers import catalogue, paths
@@ -48,8 +52,11 @@ from helpers.sources.http import (
     RateLimiter,
     RetryableError,
     RetryPolicy,
+    SourceBudget,
     parse_retry_after,
     retry_call,
+    timed_out,
+    timeout_error,
     transport_error,
 )
 from helpers.sources.oecd.sdmx_csv import FORMAT, FormatError, Table, check_members
@@ -68,6 +75,8 @@ _NO_RESULTS = re.compile(rb"no\s*(results|records)\s*found", re.IGNORECASE)
 _ECONOMY = re.compile(r"^[A-Za-z0-9_]+$")
 
 OnRequest = Callable[[str], None]
+API_NAME = "the OECD API"
+T = TypeVar("T")
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -90,29 +99,57 @@ class _Client:
     """One requests session with the retry policy, counting every request it sends."""
 
     def __init__(
-        self, http: requests.Session, policy: RetryPolicy, on_request: OnRequest | None = None
+        self,
+        http: requests.Session,
+        policy: RetryPolicy,
+        on_request: OnRequest | None = None,
+        budget: SourceBudget | None = None,
     ):
         self.http = http
         self.policy = policy
         self.on_request = on_request
+        self.budget = budget or SourceBudget(API_NAME, policy)
         self.count = 0
 
     def get(
-        self, url: str, *, what: str, series: list[str], before: Callable[[], object] | None = None
-    ) -> requests.Response:
-        """GET ``url``, retrying transient failures. Any other status is the caller's to read."""
+        self,
+        url: str,
+        *,
+        what: str,
+        series: list[str],
+        before: Callable[[], object] | None = None,
+        read: Callable[[requests.Response], T] | None = None,
+    ) -> tuple[requests.Response, T | None]:
+        """GET ``url``, retrying transient failures. Any other status is the caller's to read.
 
-        def attempt() -> requests.Response:
+        Args:
+            before: called before each attempt (the rate limiter); a number it returns is
+                seconds spent waiting, which do not count against the source's deadline.
+            read: reads a 200 answer; a FormatError from it (an HTML page, an empty or cut
+                short body) is retried like a 5xx.
+
+        Returns:
+            The response and what ``read`` made of it (None for other statuses).
+        """
+
+        def attempt() -> tuple[requests.Response, T | None]:
             if before is not None:
-                before()
+                waited = before()
+                if isinstance(waited, int | float):
+                    self.budget.extend(waited)
             self.count += 1
             if self.on_request is not None:
                 self.on_request(url)
+            timeouts = self.budget.timeouts()
             try:
-                resp = self.http.get(url, timeout=self.policy.timeout)
-            except requests.Timeout as exc:
-                raise RetryableError(f"no answer within {self.policy.timeout:g}s", url=url) from exc
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                resp = self.http.get(url, timeout=timeouts)
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                if timed_out(exc):
+                    raise timeout_error(exc, url, timeouts) from exc
                 raise transport_error(exc, url, f"connection failed: {exc}", series) from exc
             if resp.status_code in RETRY_STATUSES:
                 raise RetryableError(
@@ -121,9 +158,14 @@ class _Client:
                     status=resp.status_code,
                     retry_after=parse_retry_after(resp.headers.get("Retry-After")),
                 )
-            return resp
+            if resp.status_code != 200 or read is None:
+                return resp, None
+            try:
+                return resp, read(resp)
+            except FormatError as exc:
+                raise RetryableError(str(exc), url=url, status=200) from exc
 
-        return retry_call(attempt, self.policy, what=what, series=series)
+        return retry_call(attempt, self.policy, what=what, series=series, budget=self.budget)
 
 
 def _snippet(resp: requests.Response) -> str:
@@ -151,18 +193,20 @@ def discover_version(flow: Dataflow, policy: RetryPolicy | None = None) -> tuple
 
 def _discover(client: _Client, flow: Dataflow, series: list[str]) -> str:
     url = f"{base_url()}/dataflow/{flow.agency}/{flow.flow}/latest"
-    resp = client.get(url, what=f"OECD {flow.name.upper()} dataflow structure", series=series)
-    if resp.status_code != 200:
+    resp, version = client.get(
+        url,
+        what=f"OECD {flow.name.upper()} dataflow structure",
+        series=series,
+        read=lambda r: _structure_version(r.content, flow),
+    )
+    if version is None:
         raise FetchError(
             f"OECD dataflow {flow.agency}/{flow.flow} answered HTTP "
             f"{resp.status_code}: {_snippet(resp)}",
             series=series,
             url=url,
         )
-    try:
-        return _structure_version(resp.content, flow)
-    except FormatError as exc:
-        raise FetchError(str(exc), series=series, url=url) from None
+    return version
 
 
 def _structure_version(xml: bytes, flow: Dataflow) -> str:
@@ -246,6 +290,7 @@ def fetch(
     policy: RetryPolicy | None = None,
     limiter: RateLimiter | None = None,
     on_request: OnRequest | None = None,
+    budget: SourceBudget | None = None,
 ) -> tuple[list[FetchResult], dict[str, str]]:
     """Download OECD series, one data request per dataflow.
 
@@ -257,6 +302,8 @@ def fetch(
         limiter: rate limiter for data downloads (default: ``SDG17_OECD_RATE_LIMIT`` with its
             state in the store's raw directory).
         on_request: called with the URL before every HTTP request (progress, logs).
+        budget: the OECD's deadline and hung state, shared by every dataflow of a fetch
+            (default: a new one from ``policy``).
 
     Returns:
         One FetchResult per dataflow that has observations, and ``{series id: reason}`` for
@@ -276,12 +323,13 @@ def fetch(
         groups.setdefault(s.dataflow, []).append(s)
 
     policy = policy or RetryPolicy.from_env()
+    budget = budget or SourceBudget(API_NAME, policy)
     limiter = limiter or _default_limiter()
     results: list[FetchResult] = []
     failures: dict[str, str] = {}
     with requests.Session() as http:
         for name, members in groups.items():
-            client = _Client(http, policy, on_request)
+            client = _Client(http, policy, on_request, budget)
             result, missing = _fetch_flow(
                 client, dataflows[name], members, economies, start, end, limiter
             )
@@ -307,9 +355,15 @@ def _fetch_flow(
     key = build_key(flow, members, economies)
     what = f"OECD {flow.name.upper()} data"
 
+    def read(resp: requests.Response) -> tuple[Table, pd.DataFrame]:
+        if "html" in resp.headers.get("Content-Type", "").lower():
+            raise FormatError(f"answered an HTML page, not SDMX-CSV: {_snippet(resp)}")
+        table = Table.read(resp.content, flow)
+        return table, table.select(flow, members)
+
     for attempt in (1, 2):
         url = _data_url(flow, version, key, start, end)
-        resp = client.get(url, what=what, series=ids, before=limiter.acquire)
+        resp, answer = client.get(url, what=what, series=ids, before=limiter.acquire, read=read)
         status = resp.status_code
         if status == 200:
             break
@@ -342,15 +396,7 @@ def _fetch_flow(
         raise FetchError(f"{what} answered HTTP {status}: {_snippet(resp)}", series=ids, url=url)
 
     content = resp.content
-    if "html" in resp.headers.get("Content-Type", "").lower():
-        raise FetchError(
-            f"{what} answered an HTML page, not SDMX-CSV: {_snippet(resp)}", series=ids, url=url
-        )
-    try:
-        table = Table.read(content, flow)
-        tidy = table.select(flow, members)
-    except FormatError as exc:
-        raise FetchError(f"{what}: {exc}", series=ids, url=url) from None
+    table, tidy = answer
     if table.structure and table.structure["flow"] != flow.flow:
         raise FetchError(
             f"{what} answered with dataflow {table.structure['flow']}", series=ids, url=url

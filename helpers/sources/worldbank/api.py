@@ -13,7 +13,9 @@ since they are the long part). A full catalogue fetch is a handful of requests, 
 per series per economy.
 
 Retries and partial failure. Each batch runs inside :func:`helpers.http.retry_call`:
-connection errors, timeouts, 429 and 5xx are retried with backoff or ``Retry-After``. A
+connection errors, timeouts, 429, 5xx and 200s whose body is not JSON are retried with
+backoff or ``Retry-After``; time-outs only briefly, and all requests of one fetch share a
+deadline (``helpers.sources.http.SourceBudget``), so a hung API is given up quickly. A
 retry restarts the batch from its first page (wbgapi cannot resume paging) and the failed
 attempt's pages are dropped. The API rejects a whole request when one of its series codes
 is bad, so a batch that fails for any other reason (an error payload, a body that is not
@@ -36,7 +38,7 @@ import wbgapi
 from helpers import catalogue
 from helpers.errors import CatalogueError, EmptyResultError, FetchError, UsageError
 from helpers.reference import schema
-from helpers.sources.http import RetryPolicy, retry_call
+from helpers.sources.http import RetryPolicy, SourceBudget, retry_call
 from helpers.sources.payload import FetchResult, Payload
 from helpers.sources.worldbank.pages import (
     ECONOMIES_FORMAT,
@@ -53,6 +55,7 @@ from helpers.sources.worldbank.recorder import Page, Recorder, attempt, wbgapi_s
 log = logging.getLogger(__name__)
 
 ENV_URL = "SDG17_WB_API_URL"
+API_NAME = "the World Bank API"
 DEFAULT_URL = "https://api.worldbank.org/v2"
 WDI = 2  # the API's source id for World Development Indicators
 # Rows per page. The data endpoint accepts large pages; wbgapi follows the per_page the
@@ -118,6 +121,7 @@ def _time_param(
         what="World Bank time dimension",
         series=ids,
         sleep=_sleep,
+        budget=recorder.budget,
     )
     years: list[int] = []
     for page in pages:
@@ -155,6 +159,7 @@ def fetch(
     end: int | None = None,
     policy: RetryPolicy | None = None,
     on_request: Callable[[str], None] | None = None,
+    budget: SourceBudget | None = None,
 ) -> tuple[FetchResult | None, dict[str, str]]:
     """Fetch World Bank series for economies and years in as few requests as wbgapi allows.
 
@@ -164,6 +169,8 @@ def fetch(
         start, end: years (inclusive); both None for every year the API has.
         policy: timeout and retries (default: from the environment).
         on_request: called with the URL of every HTTP request made.
+        budget: the World Bank's deadline and hung state, shared with the economy list
+            (default: a new one from ``policy``).
 
     Returns:
         The pages of every series that returned data (None if none did), and
@@ -176,14 +183,14 @@ def fetch(
     _check_years(start, end)
     policy = policy or RetryPolicy.from_env()
     economy_param, economy_query = _economy_param(economies)
-    recorder = Recorder(on_request)
+    recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
     kept: list[tuple[Page, int]] = []
     got: set[str] = set()
     failures: dict[str, str] = {}
     updated: list[str] = []
     ids = [s.id for s in wanted]
 
-    with wbgapi_settings(base_url(), policy.timeout, recorder):
+    with wbgapi_settings(base_url(), policy.timeouts(), recorder):
         try:
             time_param, time_url = _time_param(start, end, policy, recorder, ids)
         except FetchError as exc:
@@ -217,6 +224,7 @@ def fetch(
                     what="World Bank data request",
                     series=batch_ids,
                     sleep=_sleep,
+                    budget=recorder.budget,
                 )
                 read = [(page, *_read(page, batch_ids)) for page in pages]
             except RejectedAnswer as exc:
@@ -287,7 +295,9 @@ def fetch(
 
 
 def fetch_economies(
-    policy: RetryPolicy | None = None, on_request: Callable[[str], None] | None = None
+    policy: RetryPolicy | None = None,
+    on_request: Callable[[str], None] | None = None,
+    budget: SourceBudget | None = None,
 ) -> FetchResult:
     """The API's economy list (``/country``): countries and aggregates with their groupings.
 
@@ -296,14 +306,15 @@ def fetch_economies(
         EmptyResultError: when the API lists no economies.
     """
     policy = policy or RetryPolicy.from_env()
-    recorder = Recorder(on_request)
+    recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
     run = functools.partial(wbgapi.fetch, "country", {"per_page": ECONOMIES_PER_PAGE}, lang="en")
-    with wbgapi_settings(base_url(), policy.timeout, recorder):
+    with wbgapi_settings(base_url(), policy.timeouts(), recorder):
         pages = retry_call(
             functools.partial(attempt, run, recorder, []),
             policy,
             what="World Bank economy list",
             sleep=_sleep,
+            budget=recorder.budget,
         )
     payloads = []
     for i, page in enumerate(pages, start=1):

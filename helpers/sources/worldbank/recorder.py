@@ -7,7 +7,14 @@ wbgapi's parsed rows are thrown away; ``helpers.worldbank_pages`` reads the stor
 
 :func:`attempt` drives one wbgapi walk and sorts its failures: connection errors, timeouts,
 429 and 5xx are retryable (``helpers.http.RetryableError``); anything another attempt would
-not fix is a ``RejectedAnswer``, described from the body the server actually sent.
+not fix is a ``RejectedAnswer``, described from the body the server actually sent. A 200
+whose body is not JSON at all (an HTML or XML error page, an empty or truncated body) is a
+server fault that often passes, so it is retried too; if it persists it becomes a
+``RejectedAnswer``, which lets a batch be split as before.
+
+Time limits. wbgapi passes ``get_options`` to every ``requests.get``; the recorder puts the
+source's ``(connect, read)`` timeouts there before each attempt and after each page, capped
+at the time the source has left (``helpers.sources.http.SourceBudget``).
 
 wbgapi keeps its settings in module globals; :func:`wbgapi_settings` sets them under a lock
 and puts the caller's back afterwards, so two fetches in one process do not interleave.
@@ -24,7 +31,14 @@ from dataclasses import dataclass
 import requests
 import wbgapi
 
-from helpers.sources.http import RetryableError, parse_retry_after, transport_error
+from helpers.sources.http import (
+    RetryableError,
+    SourceBudget,
+    parse_retry_after,
+    timed_out,
+    timeout_error,
+    transport_error,
+)
 from helpers.sources.worldbank.pages import RejectedAnswer, api_message, read_records, snippet
 
 _WBGAPI_LOCK = threading.Lock()
@@ -49,8 +63,11 @@ class Page:
 class Recorder:
     """The requests hook: counts every request and keeps each response's bytes as sent."""
 
-    def __init__(self, on_request: Callable[[str], None] | None):
+    def __init__(
+        self, on_request: Callable[[str], None] | None, budget: SourceBudget | None = None
+    ):
         self.on_request = on_request
+        self.budget = budget
         self.requests = 0
         self.pages: list[Page] = []
         self._reading: str | None = None
@@ -65,6 +82,7 @@ class Recorder:
         self._reading = response.url
         content = response.content  # reads the body now; a read timeout raises from here
         self._reading = None
+        self.arm()
         self.pages.append(
             Page(
                 response.url,
@@ -74,6 +92,11 @@ class Recorder:
                 content,
             )
         )
+
+    def arm(self) -> None:
+        """Give wbgapi's next request the source's timeouts (inside :func:`wbgapi_settings`)."""
+        if self.budget is not None:
+            wbgapi.get_options["timeout"] = self.budget.timeouts()
 
     def failed(self, exc: requests.RequestException) -> str:
         """Account for a request that died without a full response; return its URL."""
@@ -86,7 +109,9 @@ class Recorder:
 
 
 @contextlib.contextmanager
-def wbgapi_settings(endpoint: str, timeout: float, recorder: Recorder) -> Iterator[None]:
+def wbgapi_settings(
+    endpoint: str, timeout: float | tuple[float, float], recorder: Recorder
+) -> Iterator[None]:
     """Point wbgapi at ``endpoint`` with our timeout and hook; restore afterwards."""
     with _WBGAPI_LOCK:
         saved = (wbgapi.endpoint, wbgapi.lang, wbgapi.get_options)
@@ -119,6 +144,26 @@ def _describe(exc: wbgapi.APIError, page: Page | None) -> str:
     return f"the World Bank API answered with an unrecognised shape: {snippet(page.content)!r}"
 
 
+def _malformed(page: Page | None) -> bool:
+    """True for a 200 whose body is not JSON at all: an error page, empty or cut short."""
+    if page is None or page.status != 200:
+        return False
+    try:
+        json.loads(page.content)
+    except ValueError:
+        return True
+    return False
+
+
+def _retry_malformed(exc: Exception, page: Page, series: list[str]) -> RetryableError:
+    url = page.url
+
+    def rejected(message: str) -> RejectedAnswer:
+        return RejectedAnswer(message, series=series, url=url)
+
+    return RetryableError(_describe(exc, page), url=url, status=200, give_up=rejected)
+
+
 def _is_empty(page: Page | None) -> bool:
     """True if the page is a well-formed answer with ``total`` 0 (nothing matched)."""
     if page is None:
@@ -138,13 +183,15 @@ def attempt(run: Callable[[], Iterable], recorder: Recorder, series: list[str]) 
         RejectedAnswer: anything another attempt would not fix.
     """
     recorder.pages = []
+    recorder.arm()
     try:
         for _ in run():
             pass
     except _TRANSPORT_ERRORS as exc:
         url = recorder.failed(exc)
-        word = "timed out" if isinstance(exc, requests.Timeout) else "connection error"
-        raise transport_error(exc, url, f"{word}: {exc}", series) from exc
+        if timed_out(exc):
+            raise timeout_error(exc, url, wbgapi.get_options.get("timeout")) from exc
+        raise transport_error(exc, url, f"connection error: {exc}", series) from exc
     except wbgapi.APIError as exc:
         page = recorder.pages[-1] if recorder.pages else None
         if exc.code is not None and (exc.code == 429 or exc.code >= 500):
@@ -154,12 +201,16 @@ def attempt(run: Callable[[], Iterable], recorder: Recorder, series: list[str]) 
             ) from exc
         if _is_empty(page):
             return _ok(recorder.pages)  # wbgapi cannot read a total-0 page; it is a valid answer
+        if _malformed(page):
+            raise _retry_malformed(exc, page, series) from exc
         raise RejectedAnswer(_describe(exc, page), series=series, url=exc.url) from exc
     except (KeyError, TypeError, ValueError) as exc:
         # wbgapi met a page it could not walk (e.g. a null row list, an oversized URL).
         page = recorder.pages[-1] if recorder.pages else None
         if _is_empty(page):
             return _ok(recorder.pages)
+        if _malformed(page):
+            raise _retry_malformed(exc, page, series) from exc
         raise RejectedAnswer(
             f"wbgapi could not read the World Bank answer ({type(exc).__name__}: {exc})",
             series=series,

@@ -213,3 +213,11 @@ def test_demo_reference_works_with_groups(reference):
         "HTI",
     }
     assert len(groups.members("LDC", reference)) == 8
+
+
+def test_an_edited_demo_payload_is_written_anew(tmp_path):
+    first = demo_store.write_demo_store(tmp_path / "demo")
+    obs = first.path / "observations.csv"
+    obs.write_text(obs.read_text().replace("KEN", "KEX", 1))
+    again = demo_store.write_demo_store(tmp_path / "demo")
+    assert again.id != first.id and not again.changed()

@@ -9,8 +9,10 @@ from helpers.sources.http import (
     RateLimiter,
     RetryableError,
     RetryPolicy,
+    SourceBudget,
     parse_retry_after,
     retry_call,
+    timed_out,
     transport_error,
     unresolvable_host,
 )
@@ -91,6 +93,58 @@ def test_policy_from_env_rejects_nonsense(monkeypatch):
         RetryPolicy.from_env()
 
 
+def test_policy_has_separate_connect_and_read_timeouts_and_a_source_deadline(monkeypatch):
+    monkeypatch.setenv("SDG17_HTTP_TIMEOUT", "7")
+    monkeypatch.setenv("SDG17_HTTP_CONNECT_TIMEOUT", "3")
+    monkeypatch.setenv("SDG17_SOURCE_DEADLINE", "50")
+    policy = RetryPolicy.from_env()
+    assert policy.timeouts() == (3.0, 7.0)
+    assert policy.deadline == 50.0
+
+
+def test_a_budget_caps_each_timeout_at_the_time_left():
+    clock = [0.0]
+    budget = SourceBudget(
+        "API", RetryPolicy(connect_timeout=10, timeout=30, deadline=40), clock=lambda: clock[0]
+    )
+    assert budget.timeouts() == (10, 30)
+    clock[0] = 35.0
+    assert budget.timeouts() == (5, 5)
+
+
+def test_time_outs_are_retried_once_then_the_source_counts_as_hung():
+    calls = []
+
+    def hangs():
+        calls.append(1)
+        raise RetryableError("timed out: no answer within 1s", timed_out=True)
+
+    policy = RetryPolicy(attempts=4)
+    budget = SourceBudget("API", policy)
+    with pytest.raises(FetchError, match="after 2 attempts: timed out"):
+        retry_call(hangs, policy, what="page", sleep=lambda s: None, budget=budget)
+    assert len(calls) == 2
+    with pytest.raises(FetchError, match="did not answer"):  # the next request is not sent
+        retry_call(hangs, policy, what="next page", sleep=lambda s: None, budget=budget)
+    assert len(calls) == 2
+
+
+def test_no_attempt_starts_after_the_deadline():
+    clock = [0.0]
+    calls = []
+
+    def slow_503():
+        calls.append(1)
+        clock[0] += 6
+        raise RetryableError("HTTP 503", status=503)
+
+    policy = RetryPolicy(attempts=10, backoff=0.0, deadline=10)
+    budget = SourceBudget("API", policy, clock=lambda: clock[0])
+    with pytest.raises(FetchError, match="SDG17_SOURCE_DEADLINE") as err:
+        retry_call(slow_503, policy, what="page", sleep=lambda s: None, budget=budget)
+    assert len(calls) == 2 and "HTTP 503" in str(err.value)
+
+
 def _dns_failure() -> Exception:
     # The shape requests gives: ConnectionError from MaxRetryError from a gaierror.
     try:
@@ -113,3 +167,13 @@ def test_a_failed_dns_lookup_is_not_retried():
 def test_other_connection_errors_are_retried():
     err = transport_error(ConnectionRefusedError(111, "refused"), "http://127.0.0.1:9/x", "refused")
     assert isinstance(err, RetryableError) and not unresolvable_host(ConnectionRefusedError())
+
+
+def test_a_read_timeout_that_requests_reports_as_a_connection_error_is_a_time_out():
+    import requests
+    from urllib3.exceptions import ReadTimeoutError
+
+    # requests raises ConnectionError for a read timeout while it streams the body.
+    assert timed_out(requests.ConnectionError(ReadTimeoutError(None, "/x", "Read timed out.")))
+    assert timed_out(requests.ReadTimeout("Read timed out."))
+    assert not timed_out(requests.ConnectionError(ConnectionRefusedError(111, "refused")))

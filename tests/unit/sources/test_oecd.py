@@ -91,7 +91,7 @@ def test_a_pinned_version_makes_no_request(api, monkeypatch):
     ids=["404", "html"],
 )  # fmt: skip
 def test_discovery_failures_are_errors_naming_the_url(api, kind, kw, message):
-    api.fail("/dataflow/", kind, **kw)
+    api.fail("/dataflow/", kind, times=99, **kw)
     with pytest.raises(FetchError, match=message) as err:
         oecd.discover_version(DAC2A)
     assert err.value.url.endswith("/dataflow/OECD.DCD.FSD/DSD_DAC2@DF_DAC2A/latest")
@@ -229,16 +229,16 @@ def test_a_hanging_server_times_out_and_is_retried(api, monkeypatch):
 
 
 def test_an_html_page_with_status_200_is_an_error(api):
-    api.fail("/data/", "html")
+    api.fail("/data/", "html", times=99)
     with pytest.raises(FetchError, match="HTML page") as err:
         oecd.fetch(DAC1_SERIES)
     assert "DAC1.ODA.NET.CURRENT" in str(err.value) and "/data/OECD.DCD.FSD" in err.value.url
-    assert len(api.data_requests()) == 1
+    assert len(api.data_requests()) == 4  # retried like a 5xx, then given up
 
 
 @pytest.mark.parametrize("at", [60, None], ids=["in-header", "mid-row"])
 def test_a_truncated_csv_is_an_error(api, at):
-    api.fail("/data/", "truncated", at=at)
+    api.fail("/data/", "truncated", times=99, at=at)
     with pytest.raises(FetchError, match=r"lacks|cut short") as err:
         oecd.fetch(DAC1_SERIES)
     assert err.value.series == [s.id for s in DAC1_SERIES] and err.value.url
@@ -246,9 +246,36 @@ def test_a_truncated_csv_is_an_error(api, at):
 
 def test_csv_without_obs_value_is_an_error(api):
     body = to_sdmx_csv(synthetic_dac1().drop(columns=["OBS_VALUE", "Observation value"]))
-    api.fail("/data/", "body", body=body)
+    api.fail("/data/", "body", times=99, body=body)
     with pytest.raises(FetchError, match="lacks OBS_VALUE"):
         oecd.fetch(DAC1_SERIES)
+
+
+XML_ERROR = b'<?xml version="1.0"?><error><message>maintenance</message></error>'
+MALFORMED = [
+    ("html", {}),
+    ("truncated", {}),
+    ("body", {"body": b""}),
+    ("body", {"body": XML_ERROR, "content_type": "application/xml"}),
+]
+MALFORMED_IDS = ["html", "truncated", "empty", "xml"]
+
+
+@pytest.mark.parametrize(("kind", "kw"), MALFORMED, ids=MALFORMED_IDS)
+def test_a_malformed_200_data_answer_is_retried_like_a_5xx(api, kind, kw):
+    api.fail("/data/", kind, **kw)
+    results, failures = oecd.fetch(DAC1_SERIES)
+    assert failures == {} and results[0].series
+    assert [r.status for r in api.data_requests()] == [200, 200]
+    assert results[0].requests == len(api.requests) == 3  # structure, bad data, good data
+
+
+@pytest.mark.parametrize(("kind", "kw"), MALFORMED, ids=MALFORMED_IDS)
+def test_a_malformed_200_dataflow_answer_is_retried_like_a_5xx(api, kind, kw):
+    api.fail("/dataflow/", kind, **kw)
+    results, failures = oecd.fetch(DAC2A_SERIES)
+    assert failures == {} and results[0].dataflow_version == "1.6"
+    assert [r.kind for r in api.requests] == ["dataflow", "dataflow", "data"]
 
 
 def test_no_results_is_an_empty_answer_for_every_series_of_the_dataflow(api):

@@ -273,7 +273,28 @@ def test_unusable_answers_fail_clearly(api, kind, options, words):
     reason = failures[SIX[0].id]
     for word in [*words, SIX[0].id, f"{api.url}/en/sources/2/series/IT.NET.USER.ZS/"]:
         assert word in reason
-    assert len(api.requests) == 1  # not worth a retry
+    # A malformed 200 (not JSON) may be a passing fault and is retried like a 5xx (4 attempts);
+    # an error payload or a 4xx is the API's considered answer and is not worth a retry.
+    assert len(api.requests) == (4 if kind in ("truncated", "html") else 1)
+
+
+XML_ERROR = b'<?xml version="1.0" encoding="utf-8"?><wb:error><wb:message>busy</wb:message>'
+MALFORMED = [
+    ("html", {}),
+    ("truncated", {}),
+    ("body", {"body": b""}),
+    ("body", {"body": XML_ERROR, "content_type": "text/xml"}),
+]
+
+
+@pytest.mark.parametrize(("kind", "options"), MALFORMED, ids=["html", "truncated", "empty", "xml"])
+def test_a_malformed_200_is_retried_like_a_5xx(api, sleeps, kind, options):
+    api.fail("series/", kind, **options)
+    result, failures = worldbank.fetch(SIX[:1], ["KEN"])
+    assert failures == {} and result.series == [SIX[0].id]
+    assert len(api.requests) == result.requests == 2  # the bad answer, then the good one
+    assert len(sleeps) == 1
+    assert len(result.payloads) == 1  # the malformed body is not kept
 
 
 def test_a_bad_answer_in_a_batch_fails_each_series_by_name(api):

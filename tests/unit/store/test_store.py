@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpers.errors import StoreError
+from helpers.errors import StoreError, UsageError
 from helpers.sources.payload import FetchResult, Payload, sha256
 from helpers.store import Snapshot, Store
 
@@ -154,3 +154,127 @@ def test_unreadable_metadata_is_named(store):
     (snap.path / "metadata.json").write_text("{not json")
     with pytest.raises(StoreError, match=r"metadata\.json"):
         _ = Snapshot(snap.path).meta
+
+
+# -- issue 10: damaged snapshots, bad data directories, lock wait, payload checks, debris ------
+
+
+def _without(key):
+    return lambda meta: {k: v for k, v in meta.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    "damage, problem",
+    [
+        (lambda meta: {}, "lacks"),
+        (_without("retrieved_at"), "lacks retrieved_at"),
+        (lambda meta: {**meta, "retrieved_at": "yesterday"}, "malformed retrieved_at"),
+        (lambda meta: {**meta, "files": "page-0001.json"}, "malformed files"),
+        (lambda meta: [meta], "not a JSON object"),
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        (None, "missing"),
+    ],
+)
+def test_a_damaged_snapshot_is_set_aside_with_a_warning(store, caplog, damage, problem):
+    good = store.write(_result(series=("A",)))
+    bad = store.write(_result(series=("B",)))
+    where = bad.path / "metadata.json"
+    if damage is None:
+        where.unlink()
+    elif isinstance(damage, bytes):
+        where.write_bytes(damage)
+    else:
+        where.write_text(json.dumps(damage(json.loads(where.read_text()))))
+    with caplog.at_level("WARNING"):
+        assert [s.id for s in store.snapshots()] == [good.id]
+    assert str(bad.path) in caplog.text and "re-fetch" in caplog.text
+    assert store.missing(["A", "B"]) == ["B"] and store.latest("A").id == good.id
+    [damaged] = store.damaged()
+    assert damaged.path == bad.path and problem in damaged.problem
+    # A new snapshot of the same series replaces it for every reader.
+    again = store.write(_result(series=("B",)))
+    assert store.latest("B").id == again.id
+
+
+def test_the_lock_wait_comes_from_sdg17_lock_timeout(store, monkeypatch):
+    monkeypatch.setenv("SDG17_LOCK_TIMEOUT", "0.2")
+    other = Store(store.root)
+    assert other.lock_timeout == 0.2
+    with store.lock():
+        start = time.monotonic()
+        with pytest.raises(StoreError, match="SDG17_LOCK_TIMEOUT"), other.lock():
+            pass
+        assert time.monotonic() - start < 5
+    assert Store(store.root, lock_timeout=3).lock_timeout == 3  # an explicit value wins
+    monkeypatch.setenv("SDG17_LOCK_TIMEOUT", "soon")
+    with pytest.raises(UsageError, match="SDG17_LOCK_TIMEOUT='soon'"):
+        Store(store.root)
+
+
+@pytest.mark.parametrize("below", ["", "sub/dir"])
+def test_a_data_dir_that_is_a_file_is_a_usage_error(tmp_path, monkeypatch, below):
+    file = tmp_path / "not-a-dir"
+    file.write_text("x")
+    monkeypatch.setenv("SDG17_DATA_DIR", str(file / below) if below else str(file))
+    with pytest.raises(UsageError, match="SDG17_DATA_DIR") as err:
+        Store()
+    assert str(file) in str(err.value)
+
+
+def test_a_raw_folder_that_is_a_file_is_a_usage_error(tmp_path):
+    (tmp_path / "store" / "raw").parent.mkdir()
+    (tmp_path / "store" / "raw").write_text("x")
+    with pytest.raises(UsageError, match="raw"):
+        Store(tmp_path / "store")
+
+
+def test_an_unreadable_store_is_an_error_not_an_empty_store(store, monkeypatch):
+    store.write(_result())
+    real = os.scandir
+
+    def denied(path="."):
+        if os.fspath(path) == str(store.raw):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    with pytest.raises(UsageError, match="Permission denied"):
+        store.snapshots()
+
+
+def test_verify_names_every_changed_payload(store):
+    kept = store.write(_result(series=("A",)))
+    edited = store.write(_result(series=("B",)))
+    (edited.path / "page-0001.json").write_bytes(b"edited")
+    [changed] = store.verify()
+    assert changed.path == edited.path and "page-0001.json" in changed.problem
+    assert "fetch --refresh --series B" in changed.repair
+    assert {s.id for s in store.snapshots()} == {kept.id, edited.id}  # listing stays cheap
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_stray_temporary_files_are_removed_at_the_next_write(store):
+    dead = _dead_pid()
+    debris = [
+        store.raw / ".staging" / f"20240101T000000Z-api-abcdef.{dead}",
+        store.processed / f".observations.parquet.{dead}.tmp",
+        store.processed / ".build.json.tmp",  # an older version's name, without a pid
+    ]
+    debris[0].mkdir(parents=True)
+    (debris[0] / "page-0001.json").write_bytes(b"half")
+    store.processed.mkdir(parents=True)
+    debris[1].write_bytes(b"half a table")
+    debris[2].write_text("{")
+    # A live process's file is not debris (it may be writing it right now).
+    live = store.processed / f".aggregates.parquet.{os.getppid()}.tmp"
+    live.write_bytes(b"being written")
+    with store.lock():
+        store.write(_result())
+    assert [p for p in debris if p.exists()] == []
+    assert live.exists()
