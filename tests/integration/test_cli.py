@@ -15,8 +15,8 @@ import pytest
 from helpers import catalogue, cli, tidy
 from helpers.paths import ROOT
 from helpers.store import Store
-from tests.fakes.oecd_api import OecdStandIn, synthetic_dac1, synthetic_dac2a
-from tests.fakes.wb_api import WorldBankStandIn, synthetic_dataset
+from tests.fakes.apis import stand_ins
+from tests.fakes.wb_api import synthetic_dataset
 
 WB_DATA = synthetic_dataset(n_economies=12, years=range(2000, 2024))
 ALL = len(catalogue.load().series)
@@ -24,14 +24,8 @@ ALL = len(catalogue.load().series)
 
 @pytest.fixture
 def apis(monkeypatch):
-    with (
-        WorldBankStandIn(WB_DATA) as wb,
-        OecdStandIn({"dac1": synthetic_dac1(), "dac2a": synthetic_dac2a()}) as oe,
-    ):
-        monkeypatch.setenv("SDG17_WB_API_URL", wb.url)
-        monkeypatch.setenv("SDG17_OECD_API_URL", oe.url)
-        monkeypatch.setenv("SDG17_OECD_RATE_LIMIT", "1000/3600")
-        yield wb, oe
+    with stand_ins(monkeypatch, WB_DATA) as pair:
+        yield pair
 
 
 def _requests(apis) -> int:

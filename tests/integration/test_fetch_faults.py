@@ -10,7 +10,7 @@ import pytest
 
 from helpers import catalogue, cli
 from helpers.store import Store, fetch
-from tests.fakes.oecd_api import OecdStandIn, synthetic_dac1, synthetic_dac2a
+from tests.fakes.apis import stand_ins
 from tests.fakes.wb_api import WorldBankStandIn, synthetic_dataset
 
 WB_DATA = synthetic_dataset(n_economies=6, years=range(2010, 2024))
@@ -22,14 +22,8 @@ HANG_SECONDS = 120
 
 @pytest.fixture
 def apis(monkeypatch):
-    with (
-        WorldBankStandIn(WB_DATA) as wb,
-        OecdStandIn({"dac1": synthetic_dac1(), "dac2a": synthetic_dac2a()}) as oe,
-    ):
-        monkeypatch.setenv("SDG17_WB_API_URL", wb.url)
-        monkeypatch.setenv("SDG17_OECD_API_URL", oe.url)
-        monkeypatch.setenv("SDG17_OECD_RATE_LIMIT", "1000/3600")
-        yield wb, oe
+    with stand_ins(monkeypatch, WB_DATA) as pair:
+        yield pair
 
 
 def _hang(wb: WorldBankStandIn) -> None:
