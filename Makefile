@@ -34,8 +34,12 @@ format: $(STAMP)  ## apply ruff formatting
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lab: $(STAMP)  ## open JupyterLab with the helpers importable
-	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS) $(if $(filter 0,$(shell id -u)),--allow-root)
+# DATA=demo opens on the demo store, DATA=offline on $SDG17_DATA_DIR as it is, DATA=<folder> on
+# that store; without DATA, on $SDG17_DATA_DIR, or on the demo store while the former is empty.
+lab: $(STAMP)  ## open JupyterLab on your data (DATA=demo: the demo store)
+	@store="$$($(BIN)/python -m helpers.paths '$(DATA)')" && \
+	SDG17_DATA_DIR="$$store" $(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 demo: $(STAMP)  ## the main job, offline: build demo data, run every notebook, print the report path
 	$(BIN)/sdg17 demo

@@ -2,17 +2,21 @@
 
 Example:
     >>> from helpers import catalogue
-    >>> catalogue.get("IT.NET.USER.ZS").sdg
+    >>> catalogue.get("it.net.user.zs").sdg  # ids are matched ignoring case
     '17.8.1'
+    >>> catalogue.search("broadband")["id"].tolist()
+    ['IT.NET.BBND.P2']
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from helpers.errors import CatalogueError
@@ -152,28 +156,72 @@ def _default() -> Catalogue:
 
 
 def get(series_id: str) -> Series:
-    """The catalogue entry for ``series_id``; a CatalogueError names it if unknown."""
+    """The catalogue entry for ``series_id`` (any case); a CatalogueError names it if unknown."""
     return resolve([series_id])[0]
 
 
 def resolve(series_ids: list[str] | None = None, cat: Catalogue | None = None) -> list[Series]:
     """Catalogue entries for the given ids (all when None), in catalogue order.
 
+    Ids are matched ignoring case ("it.net.user.zs" is IT.NET.USER.ZS); the entries returned
+    carry the catalogue's spelling.
+
     Raises:
-        CatalogueError: naming every unknown id and how to list the valid ones.
+        CatalogueError: naming every unknown id with close matches, and how to find valid ones.
     """
     cat = cat or load()
     if not series_ids:
         return list(cat.series)
-    by_id = {s.id: s for s in cat.series}
-    unknown = [s for s in series_ids if s not in by_id]
+    by_key = {s.id.casefold(): s for s in cat.series}
+    unknown = [s for s in series_ids if str(s).strip().casefold() not in by_key]
     if unknown:
         raise CatalogueError(
-            f"unknown series: {', '.join(unknown)}. "
-            f"Valid ids are listed in {CATALOGUE_FILE.name} (or run `sdg17 status --all`)."
+            f"unknown series: {', '.join(_with_suggestion(s, cat) for s in unknown)}. "
+            "Find ids with catalogue.search('words') or catalogue.table() "
+            f"(or `sdg17 status --all`); they are listed in {CATALOGUE_FILE.name}."
         )
-    wanted = set(series_ids)
+    wanted = {by_key[str(s).strip().casefold()].id for s in series_ids}
     return [s for s in cat.series if s.id in wanted]
+
+
+def _with_suggestion(series_id: str, cat: Catalogue) -> str:
+    ids = {s.id.casefold(): s.id for s in cat.series}
+    close = difflib.get_close_matches(str(series_id).strip().casefold(), ids, n=3, cutoff=0.75)
+    return f"{series_id} (did you mean {', '.join(ids[c] for c in close)}?)" if close else series_id
+
+
+_TABLE_COLUMNS = ("id", "title", "unit", "sdg", "source")
+
+
+def table(cat: Catalogue | None = None) -> pd.DataFrame:
+    """Every series, one row each: id, title, unit, SDG indicator (``sdg``) and source."""
+    cat = cat or load()
+    return pd.DataFrame(
+        [[getattr(s, c) for c in _TABLE_COLUMNS] for s in cat.series], columns=list(_TABLE_COLUMNS)
+    )
+
+
+def search(text: str, cat: Catalogue | None = None) -> pd.DataFrame:
+    """The rows of :func:`table` for series whose entry (id, title, unit, SDG indicator, source,
+    topic, source code, price basis) contains every word of ``text``, in any order and case.
+
+    Raises:
+        CatalogueError: nothing matches (an empty table would look like an empty catalogue).
+    """
+    cat = cat or load()
+    words = str(text).casefold().split()
+    hits = [all(word in _haystack(s) for word in words) for s in cat.series]
+    found = table(cat)[hits].reset_index(drop=True)
+    if found.empty:
+        raise CatalogueError(
+            f"no series matches {text!r}; catalogue.table() lists all {len(cat.series)}."
+        )
+    return found
+
+
+def _haystack(s: Series) -> str:
+    fields = (s.id, s.title, s.unit, s.sdg, s.source, s.topic, s.code, s.dataflow, s.price_basis)
+    return " ".join(fields).casefold()
 
 
 def dataflow(name: str) -> Dataflow:

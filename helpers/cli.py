@@ -89,7 +89,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    store = Store()
+    demo = args.data == "demo"
+    store = Store(paths.demo_data_dir()) if demo else Store()
     table = status.status_table(store, show_all=args.all)
     aside = status.set_aside(store, verify=args.verify)
     if args.json:
@@ -99,7 +100,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 1 if args.verify and len(aside) else 0
     print(f"store: {store.root}" + ("  [synthetic demo data]" if store.is_demo() else ""))
     if table.empty and aside.empty:
-        print("The store is empty. Run `sdg17 fetch`, `sdg17 import PATH...` or `sdg17 demo`.")
+        if demo:
+            print("The demo store is not built yet. Run `sdg17 demo` (or `make demo`).")
+        else:
+            print("The store is empty. Run `sdg17 fetch`, `sdg17 import PATH...` or `sdg17 demo`.")
         _print_runs()
         return 0
     if table.empty:
@@ -171,6 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("status", help="what the store holds: vintage, coverage, staleness")
+    p.add_argument(
+        "--data",
+        choices=("offline", "demo"),
+        default="offline",
+        help="offline (default): the store at SDG17_DATA_DIR; demo: the synthetic demo store "
+        "(SDG17_DEMO_DIR, default data/demo)",
+    )
     p.add_argument("--all", action="store_true", help="list missing catalogue series too")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(

@@ -2,7 +2,7 @@
 
 A share that rises towards a ceiling (internet users towards 100% of the population) is
 fitted as value / saturation by a Binomial GLM with logit link on year (Papke & Wooldridge
-1996). Results follow ``helpers.results``: one row per estimated quantity, status
+1996). Results follow ``helpers.models.results``: one row per estimated quantity, status
 ``"insufficient data"`` with a note when the data cannot support the fit.
 
 Example:

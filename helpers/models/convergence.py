@@ -1,4 +1,4 @@
-"""Beta- and sigma-convergence across economies, as tidy result tables (``helpers.results``).
+"""Beta- and sigma-convergence across economies, as tidy result tables (``helpers.models.results``).
 
 Beta-convergence asks whether economies that started lower grew faster; sigma-convergence
 whether the spread between economies narrows over time (Barro and Sala-i-Martin 1992).

@@ -2,10 +2,10 @@
 
 Single-series models take a pandas Series indexed by integer year (float values; NaNs are
 dropped first) and return one row per estimated quantity, in the shape of
-``helpers.results`` (``RESULT_COLUMNS``; status ``"insufficient data"`` with a note when the
+``helpers.models.results`` (``RESULT_COLUMNS``; status ``"insufficient data"`` with a note when the
 data cannot support the fit). ``by_group`` applies one of them to every group of a long frame.
-The S-shaped adoption model is in ``helpers.adoption``, convergence across economies in
-``helpers.convergence``.
+The S-shaped adoption model is in ``helpers.models.adoption``, convergence across economies in
+``helpers.models.convergence``.
 
 Example:
     >>> from helpers import models

@@ -13,19 +13,24 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers.notebook import tables
 from helpers.sources.demo.notice import DEMO_NOTICE
-from helpers.topics import plots
+from helpers.topics import plots, prose
 from helpers.topics.section import Section
 
 
 def md(text: str | None) -> None:
-    """Show Markdown in a notebook (plain text elsewhere); None shows nothing."""
+    """Show Markdown in a notebook (plain text elsewhere); None shows nothing.
+
+    Every text a helper shows passes here, so amounts stay text: ``$`` and TeX commands are
+    escaped (``prose.markdown_text``) and never typeset as math in JupyterLab or in HTML.
+    """
     if not text:
         return
     try:
         from IPython.display import Markdown, display
 
-        display(Markdown(text))
+        display(Markdown(prose.markdown_text(text)))
     except ImportError:  # pragma: no cover - IPython is a dependency
         print(text)
 
@@ -76,6 +81,10 @@ def show(section: Section | None, output_dir: str | Path | None = None) -> None:
 
 
 def _display(obj) -> None:
+    """Show a table formatted for people (``tables.for_people``) or a figure; the one place
+    sections reach the notebook's output."""
+    if isinstance(obj, pd.DataFrame):
+        obj = tables.for_people(obj)
     try:
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is a dependency

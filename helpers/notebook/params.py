@@ -179,6 +179,26 @@ def resolve_economies(items: list[str] | str, reference: pd.DataFrame) -> list[s
         raise ParameterError(str(exc)) from None
 
 
+def statement(values: Mapping[str, Any], economies: list[str] | None = None) -> str:
+    """One Markdown line naming every parameter this run used (``output_dir`` left out), so a
+    reader of the report knows the selection behind every number.
+
+    Args:
+        values: the notebook's namespace (``globals()``) or any mapping of parameters.
+        economies: the codes ``economies`` resolved to, counted in the line.
+    """
+    parts = []
+    for name in SPECS:
+        if name not in values or name == "output_dir":
+            continue
+        value = values[name]
+        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        if name == "economies" and economies is not None:
+            shown += f" ({len(economies)} economies)"
+        parts.append(f"`{name}` = {shown or 'none'}")
+    return "**Parameters of this run:** " + "; ".join(parts) + "."
+
+
 def markdown_table() -> str:
     """The parameters as a Markdown table (the README's "Notebook parameters")."""
     lines = ["| parameter | type | allowed | meaning |", "|---|---|---|---|"]

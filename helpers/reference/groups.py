@@ -3,7 +3,7 @@
 The lists live in ``helpers/reference/groups.yaml`` with their sources; this module reads
 them and applies them to an *economy reference* frame, one row per code with the columns
 ``economy, economy_name, region, income_group, is_aggregate`` (built from World Bank
-metadata, or by :mod:`helpers.demo`). ``region`` and ``income_group`` may hold World Bank
+metadata, or by :mod:`helpers.sources.demo`). ``region`` and ``income_group`` may hold World Bank
 names ("Sub-Saharan Africa", "Low income") or codes ("SSF", "LIC").
 
 Global South definitions (select with ``definition=`` or ``$SDG17_GLOBAL_SOUTH``):
@@ -360,9 +360,10 @@ def validate_economies(codes: list[str] | str, reference: pd.DataFrame | None = 
             hint = f"did you mean {', '.join(close)}?" if close else "no close match"
             parts.append(f"{code or repr(code)} ({hint})")
         listing = (
-            "helpers.groups.members('all', reference) and helpers.groups.aggregate_codes()"
+            "helpers.reference.groups.members('all', reference) and "
+            "helpers.reference.groups.aggregate_codes()"
             if reference is not None
-            else "ISO 3166 alpha-3 codes, XKX, CHI, or helpers.groups.aggregate_codes()"
+            else "ISO 3166 alpha-3 codes, XKX, CHI, or helpers.reference.groups.aggregate_codes()"
         )
         raise UsageError(f"unknown economy codes: {'; '.join(parts)}. Valid codes: {listing}.")
     return normalised

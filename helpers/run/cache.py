@@ -33,12 +33,6 @@ _EXTRA_PACKAGES = (
 REUSABLE = ("ok", "reused")
 
 
-def outputs_root() -> Path:
-    """``$SDG17_OUTPUTS_DIR`` read now (``paths.OUTPUTS`` is fixed at import time)."""
-    env = os.environ.get("SDG17_OUTPUTS_DIR")
-    return Path(env).resolve() if env else paths.OUTPUTS.resolve()
-
-
 def git_info(root: Path = paths.ROOT) -> dict:
     """The commit the code is at, and whether the working tree differs from it."""
 

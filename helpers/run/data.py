@@ -34,7 +34,7 @@ class Data:
 
 
 def run_fetch(store: Store):
-    """``helpers.fetch.run_fetch`` on ``store`` (a hook tests replace)."""
+    """``helpers.store.fetch.run_fetch`` on ``store`` (a hook tests replace)."""
     return fetch.run_fetch(store=store)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psutil
 
-from helpers.run import cache as runcache
+from helpers import paths
 from helpers.run import worker as runworker
 
 RUNNING, KILLED, ELSEWHERE = "running", "killed", "running-elsewhere"
@@ -113,7 +113,7 @@ def list_runs(outputs: Path | None = None) -> list[dict]:
     count), ``host``, ``pid``, ``path``. A folder without a readable manifest is listed with
     status ``unknown``.
     """
-    outputs = outputs or runcache.outputs_root()
+    outputs = outputs or paths.outputs_dir()
     items = []
     runs = outputs / "runs"
     for run_dir in sorted(runs.iterdir()) if runs.is_dir() else []:

@@ -4,15 +4,15 @@ A run goes: load and check the config (no data, no kernel), make the data ready
 (``--data demo|offline|live``), check economy codes, then execute each notebook with papermill
 in its own worker process into ``outputs/runs/<UTC timestamp>-<config name>/<execution>/``,
 render each executed notebook to HTML, and write ``manifest.json``, ``run.log`` and the
-site pages (``helpers.site``). Executions whose inputs have not changed since an ok execution
-of an earlier run are copied from it instead (``helpers.runcache``); ``--force`` reruns all.
+site pages (``helpers.run.site``). Executions whose inputs have not changed since an ok execution
+of an earlier run are copied from it instead (``helpers.run.cache``); ``--force`` reruns all.
 
 Interrupting a run (Ctrl-C, SIGTERM) stops the workers and their kernels, marks the manifest
 ``interrupted`` and writes the run's index page saying so; ``outputs/latest`` keeps pointing
 at the newest run that ran to its end. A runner killed outright (SIGKILL, out of memory)
 cannot record anything; the manifest records its process (pid, host, start time) so the next
 run, the site and ``liveness.list_runs`` show such a run as ``killed`` (``helpers.run.liveness``).
-Also runnable as ``python -m helpers.runner``.
+Also runnable as ``python -m helpers.run.runner``.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class Run:
     ):
         self.config, self.executions, self.data = config, executions, data
         self.jobs, self.force = jobs, force
-        self.outputs = runcache.outputs_root()
+        self.outputs = paths.outputs_dir()
         self.runs_dir = self.outputs / "runs"
         self.stop_signal: int | None = None
         self.kill_now = False
@@ -420,8 +420,8 @@ def summary_table(manifest: dict) -> str:
 
 
 def run_cli(argv: list[str] | None = None) -> int:
-    """``python -m helpers.runner [run options]``: the same as ``sdg17 run``."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.runner")
+    """``python -m helpers.run.runner [run options]``: the same as ``sdg17 run``."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.run.runner")
     sub = parser.add_subparsers(dest="command")
     add_parser(sub)
     argv = list(sys.argv[1:] if argv is None else argv)

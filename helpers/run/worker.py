@@ -1,6 +1,6 @@
 """What a runner worker process does: execute one notebook with papermill, then render it.
 
-Each execution gets its own process (see ``helpers.runner``), started in its own session so a
+Each execution gets its own process (see ``helpers.run.runner``), started in its own session so a
 Ctrl-C at the terminal reaches only the runner, which then stops workers itself. A worker
 that outlives the runner gets SIGTERM from the kernel (``PR_SET_PDEATHSIG``), and a kernel
 that outlives its worker exits on its own (ipykernel polls its parent).
@@ -183,15 +183,37 @@ def execute(spec: dict) -> dict:
     }
 
 
-def render_html(notebook: Path, folder: Path, stem: str) -> None:
-    """Write ``<stem>.html`` (everything) and ``<stem>.reader.html`` (code hidden)."""
-    import nbformat
+# nbconvert's lab template with the blocks that load scripts from a CDN emptied: require.js
+# (for widgets and JavaScript outputs, which the notebooks do not make), MathJax (the
+# notebooks write no math: ``page.md`` escapes ``$``) and mermaid (no diagrams). The reports
+# then make no network request of their own and read the same offline; images are embedded.
+OFFLINE_TEMPLATE = """\
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def html_exporter(**options):
+    """nbconvert's ``HTMLExporter`` (lab template) writing self-contained pages."""
     from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab", raw_template=OFFLINE_TEMPLATE, embed_images=True, **options
+    )
+
+
+def render_html(notebook: Path, folder: Path, stem: str) -> None:
+    """Write ``<stem>.html`` (everything) and ``<stem>.reader.html`` (code hidden), both
+    self-contained (see ``OFFLINE_TEMPLATE``)."""
+    import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
     resources = {"metadata": {"name": stem}}
-    full, _ = HTMLExporter().from_notebook_node(nb, resources=dict(resources))
-    reader, _ = HTMLExporter(
+    full, _ = html_exporter().from_notebook_node(nb, resources=dict(resources))
+    reader, _ = html_exporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     ).from_notebook_node(nb, resources=dict(resources))
     (folder / f"{stem}.html").write_text(full, encoding="utf-8")

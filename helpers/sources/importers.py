@@ -8,8 +8,9 @@ Accepted formats:
 
 - ``wb-bulk-csv``: a World Bank bulk-download CSV (``API_<code>_DS2_*.csv``) and
 - ``wb-country-meta-csv``: the ``Metadata_Country_*.csv`` beside it; both are described,
-  read and parsed in ``helpers.wb_bulk``.
-- ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by ``helpers.sdmx_csv``).
+  read and parsed in ``helpers.sources.worldbank.bulk``.
+- ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by
+  ``helpers.sources.oecd.sdmx_csv``).
 
 Example:
     >>> from helpers import importers

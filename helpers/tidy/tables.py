@@ -5,7 +5,7 @@ writes three parquet tables to ``<data>/processed``:
 
 - ``observations.parquet``: economies (countries and territories), canonical schema;
 - ``aggregates.parquet``: regions, income groups, donor and recipient groups, same schema;
-- ``economies.parquet``: the economy reference with groupings (see ``helpers.groups``).
+- ``economies.parquet``: the economy reference with groupings (see ``helpers.reference.groups``).
 
 For each series the newest snapshot wins; an older snapshot only fills economy-years the
 newer one does not hold (each row keeps its own vintage and snapshot id, so nothing is
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import catalogue
-from helpers.errors import OfflineError, StoreError
+from helpers import catalogue, paths
+from helpers.errors import OfflineError, StoreError, UsageError
 from helpers.reference import groups, schema
 from helpers.sources.demo import synthetic as demo
 from helpers.sources.oecd import sdmx_csv
@@ -229,16 +229,28 @@ def _table(name: str, store: Store) -> pd.DataFrame:
             if damaged
             else "is empty"
         )
-        raise OfflineError(
-            f"the data store at {store.raw} {state}. Fetch data (`sdg17 fetch`), import files "
-            "you downloaded (`sdg17 import PATH`), or build the demo data (`sdg17 demo`)."
-        )
+        raise OfflineError(f"the data store at {store.raw} {state}. {_how_to_fill(store)}")
     if not is_current(store):
         build(store)
     try:
         return pd.read_parquet(store.processed / f"{name}.parquet")
     except OSError as exc:
         raise StoreError(f"cannot read {store.processed / name}.parquet: {exc}") from exc
+
+
+def _how_to_fill(store: Store) -> str:
+    """What to do about an empty store, naming ``SDG17_DATA_DIR`` and the demo store."""
+    setting = os.environ.get("SDG17_DATA_DIR")
+    demo = paths.demo_data_dir()
+    inside = demo.is_relative_to(paths.ROOT)
+    shown = f"{demo.relative_to(paths.ROOT)}, relative to the project root" if inside else demo
+    build = "" if paths.holds_snapshots(demo) else "build the demo store with `sdg17 demo` and "
+    return (
+        f"SDG17_DATA_DIR is {repr(setting) if setting else 'not set'}. Fill the store with "
+        f"`sdg17 fetch` or `sdg17 import PATH`, or {build}point SDG17_DATA_DIR at the synthetic "
+        f"demo store (SDG17_DATA_DIR={shown}; restart the kernel) "
+        "or start JupyterLab with `make lab DATA=demo`."
+    )
 
 
 def economies(store: Store | Path | str | None = None) -> pd.DataFrame:
@@ -248,42 +260,51 @@ def economies(store: Store | Path | str | None = None) -> pd.DataFrame:
 
 def load(
     series: list[str] | str | None = None,
-    economies: list[str] | None = None,
+    economies: list[str] | str | None = None,
     start: int | None = None,
     end: int | None = None,
     *,
     aggregates: bool = False,
+    groups: bool = False,
     missing: str = "raise",
     store: Store | Path | str | None = None,
 ) -> pd.DataFrame:
     """The canonical long table, filtered; rebuilt first if the store changed.
 
     Args:
-        series: catalogue ids (all when None).
-        economies: economy codes (all when None).
+        series: catalogue ids, or one id (all when None); case is ignored.
+        economies: economy codes, or one code (all when None); case is ignored. Every code
+            must be in the store's economy reference (``economies()``).
         start, end: inclusive year bounds.
         aggregates: read the aggregates table (regions, groups) instead of economies.
+        groups: expand group names in ``economies`` (``"LDC"``, ``"Low income"``, ``"SSF"``,
+            ``"global_south"``; see ``helpers.reference.groups.group_names``) to their member
+            economies. Without it, a group name is refused with a sentence saying so.
         missing: "raise" (default) raises when a requested series has no rows at all;
             "ignore" returns what there is (notebooks then say what is missing).
         store: a Store or its root (default: ``$SDG17_DATA_DIR``).
 
     Raises:
-        CatalogueError: unknown series id.
+        CatalogueError: unknown series id (with close matches).
+        UsageError: unknown economy (with close matches), an aggregate asked of the economies
+            table or an economy of the aggregates table.
         OfflineError: a requested series is absent, with how to obtain it.
     """
     if isinstance(series, str):
         series = [series]
     if series:
-        catalogue.resolve(series)
+        series = [s.id for s in catalogue.resolve(series)]
     schema.check_year_range(start, end)
     if missing not in ("raise", "ignore"):
         raise ValueError("missing must be 'raise' or 'ignore'")
-    frame = _table("aggregates" if aggregates else "observations", _store(store))
+    store = _store(store)
+    frame = _table("aggregates" if aggregates else "observations", store)
     mask = pd.Series(True, index=frame.index)
     if series:
         mask &= frame["series"].isin(series)
     if economies:
-        mask &= frame["economy"].isin(economies)
+        codes = _economy_codes(economies, _table("economies", store), aggregates, groups)
+        mask &= frame["economy"].isin(codes)
     if start is not None:
         mask &= frame["year"] >= start
     if end is not None:
@@ -296,3 +317,44 @@ def load(
                 f"no data in the store for {', '.join(absent)}. " + catalogue.how_to_obtain(absent)
             )
     return out
+
+
+def _economy_codes(
+    items: list[str] | str, reference: pd.DataFrame, aggregates: bool, expand: bool
+) -> list[str]:
+    """``items`` as economy codes of the table asked for, or a UsageError saying what to do."""
+    items = [items] if isinstance(items, str) else list(items)
+    if expand:
+        if aggregates:
+            raise UsageError(
+                "groups=True expands group names to their member economies, which the "
+                "aggregates table does not hold: drop groups=True to read aggregate rows"
+            )
+        return groups.validate_groups_or_economies(items, reference)
+    named = [i for i in items if isinstance(i, str) and groups.is_group(i)]
+    if named and not aggregates:
+        also = (
+            ", or aggregates=True for its aggregate rows"
+            if all(groups.is_known_aggregate(i) for i in named)
+            else ""
+        )
+        raise UsageError(
+            f"{', '.join(named)}: a group of economies, not an economy; pass groups=True to "
+            f"load its member economies{also}"
+        )
+    codes = groups.validate_economies(items, reference)
+    probe = pd.DataFrame({"economy": codes})
+    single, aggregate = (set(part["economy"]) for part in groups.split_aggregates(probe, reference))
+    if not aggregates and aggregate:
+        wrong = sorted(aggregate, key=codes.index)
+        raise UsageError(
+            f"{', '.join(wrong)}: an aggregate, not an economy; pass aggregates=True for its "
+            "aggregate rows"
+        )
+    if aggregates and single:
+        wrong = sorted(single, key=codes.index)
+        raise UsageError(
+            f"{', '.join(wrong)}: an economy, not an aggregate; drop aggregates=True to read "
+            "economies (or load each kind in its own call)"
+        )
+    return codes

@@ -249,3 +249,24 @@ def test_no_dns_fails_at_once_without_retries(capsys, monkeypatch):
     # One try per request (economy list, data batch, two OECD structure queries), no retries.
     assert len(calls) == 4
     assert "cannot resolve api.worldbank.org" in err and "cannot resolve sdmx.oecd.org" in err
+
+
+def test_status_data_demo_reads_the_demo_store(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SDG17_DEMO_DIR", str(tmp_path / "demo"))
+    code, out, _ = _run(capsys, "status", "--data", "demo")
+    assert code == 0 and "sdg17 demo" in out  # not built yet: says how to build it
+    _run(capsys, "demo")
+    code, out, _ = _run(capsys, "status", "--data", "demo")
+    assert code == 0 and f"store: {(tmp_path / 'demo').resolve()}" in out
+    assert "[synthetic demo data]" in out and "IT.NET.USER.ZS" in out
+    code, out, _ = _run(capsys, "status", "--data", "demo", "--json")
+    assert code == 0 and "IT.NET.USER.ZS" in {r["series"] for r in json.loads(out)}
+    code, out, _ = _run(capsys, "status", "--data", "offline")  # the store at SDG17_DATA_DIR
+    assert code == 0 and "The store is empty" in out and "[synthetic" not in out
+
+
+def test_status_refuses_an_unknown_data_choice(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["status", "--data", "live"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "'demo'" in err and "'offline'" in err

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 import yaml
 
@@ -92,3 +93,39 @@ def test_oecd_query_with_unknown_dimension_is_refused(tmp_path):
     }
     with pytest.raises(CatalogueError, match="COLOUR"):
         catalogue.load(_write(tmp_path, [bad]))
+
+
+# --- lookups an analyst types (issue 9, item 7) ----------------------------------------------
+
+
+def test_series_lookup_ignores_case():
+    assert catalogue.get("it.net.user.zs").id == "IT.NET.USER.ZS"
+    assert [s.id for s in catalogue.resolve(["sp.pop.totl"])] == ["SP.POP.TOTL"]
+
+
+def test_an_unknown_series_gets_a_did_you_mean():
+    with pytest.raises(CatalogueError, match=r"IT\.NET\.USR\.ZS \(did you mean IT\.NET\.USER\.ZS"):
+        catalogue.get("IT.NET.USR.ZS")
+    with pytest.raises(CatalogueError, match=r"catalogue\.search"):
+        catalogue.get("nothing like it")
+
+
+def test_table_lists_every_series_with_title_unit_indicator_and_source():
+    table = catalogue.table()
+    assert list(table.columns) == ["id", "title", "unit", "sdg", "source"]
+    assert table["id"].tolist() == catalogue.load().ids()
+    row = table.set_index("id").loc["IT.NET.USER.ZS"]
+    assert (row["sdg"], row["source"], row["unit"]) == ("17.8.1", "worldbank", "% of population")
+    assert "Internet" in row["title"] and table.index.equals(pd.RangeIndex(len(table)))
+
+
+def test_search_finds_series_by_words_in_any_order_ignoring_case():
+    found = catalogue.search("internet individuals")
+    assert found["id"].tolist() == ["IT.NET.USER.ZS"]
+    assert set(catalogue.search("BROADBAND")["id"]) == {"IT.NET.BBND.P2"}
+    assert "DAC1.ODA.GNI.GE" in set(catalogue.search("17.2.1")["id"])  # by SDG indicator
+
+
+def test_search_with_no_match_says_so():
+    with pytest.raises(CatalogueError, match=r"no series matches 'zebra'.*catalogue\.table\(\)"):
+        catalogue.search("zebra")

@@ -4,7 +4,7 @@
 provider's OECD DAC1 series.
 
 The settings per economy (scale anchors, growth, provider ODA paths) are in
-``helpers/reference/demo_economies.yaml`` (:func:`economies`); ``helpers.demo`` runs the
+``helpers/reference/demo_economies.yaml`` (:func:`economies`); ``helpers.sources.demo`` runs the
 generators for every economy, adds the aggregates and the DAC2A series, and stores the result.
 Every random draw comes from ``numpy.random.default_rng`` seeded with the demo seed and the
 names of the economy and generator, so adding a generator does not change the others.

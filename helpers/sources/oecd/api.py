@@ -27,8 +27,8 @@ requests of a fetch share a deadline (:class:`helpers.sources.http.SourceBudget`
 Environment: ``SDG17_OECD_API_URL`` (default ``https://sdmx.oecd.org/public/rest``),
 ``SDG17_OECD_<NAME>_VERSION`` (pin a dataflow version, e.g. ``SDG17_OECD_DAC1_VERSION=1.6``),
 ``SDG17_OECD_RATE_LIMIT`` (data downloads per seconds, default ``60/3600``), and the
-``SDG17_HTTP_*`` retry settings of :mod:`helpers.http`. Reading the answers is
-:mod:`helpers.sdmx_csv`'s job.
+``SDG17_HTTP_*`` retry settings of :mod:`helpers.sources.http`. Reading the answers is
+:mod:`helpers.sources.oecd.sdmx_csv`'s job.
 """
 
 from __future__ import annotations

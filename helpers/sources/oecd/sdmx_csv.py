@@ -1,10 +1,11 @@
 """Reading OECD SDMX-CSV (DAC1, DAC2A): recognise a file, check it, and turn it into the tidy table.
 
-Shared by the OECD source (``helpers.oecd``, which checks every answer before storing it) and
-the importer (``helpers.importers``, for files downloaded by hand). Both the labelled layout
-(``format=csvfilewithlabels``, a label column after each coded one) and the plain one
-(``format=csvfile``) are read; columns are found by name, never by position, and codes stay
-text (MEASURE "1010" is not the number 1010). Plain or gzip-compressed bytes are accepted.
+Shared by the OECD source (``helpers.sources.oecd``, which checks every answer before storing
+it) and the importer (``helpers.sources.importers``, for files downloaded by hand). Both
+the labelled layout (``format=csvfilewithlabels``, a label column after each coded one) and
+the plain one (``format=csvfile``) are read; columns are found by name, never by position,
+and codes stay text (MEASURE "1010" is not the number 1010). Plain or gzip-compressed bytes
+are accepted.
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def parse_sdmx_csv(
     vintage: str,
     snapshot_id: str,
 ) -> pd.DataFrame:
-    """Tidy rows (:data:`helpers.schema.COLUMNS`) for the catalogue series in an SDMX-CSV file.
+    """Tidy rows (:data:`helpers.reference.schema.COLUMNS`) of the catalogue series in a file.
 
     Args:
         data: SDMX-CSV, labelled (``csvfilewithlabels``) or not (``csvfile``), plain or gzip.

@@ -3,8 +3,8 @@
 Why wbgapi. wbgapi knows the API's advanced query grammar
 (``sources/2/series/{S;S}/country/{E;E}/time/{YR..}``), pages until ``total`` is read and
 splits URLs longer than the API accepts, so we use it rather than rebuild those rules. A
-response hook (``helpers.worldbank_recorder``) keeps every page's bytes as sent; they are
-parsed later by ``helpers.worldbank_pages``, so the tidy tables are rebuilt from raw without
+response hook (``helpers.sources.worldbank.recorder``) keeps every page's bytes as sent; they are
+parsed later by ``helpers.sources.worldbank.pages``, so the tidy tables are rebuilt from raw without
 the network.
 
 Batching. All series and all requested economies go in one ``refetch`` call, with a large
@@ -12,7 +12,7 @@ Batching. All series and all requested economies go in one ``refetch`` call, wit
 since they are the long part). A full catalogue fetch is a handful of requests, not one
 per series per economy.
 
-Retries and partial failure. Each batch runs inside :func:`helpers.http.retry_call`:
+Retries and partial failure. Each batch runs inside :func:`helpers.sources.http.retry_call`:
 connection errors, timeouts, 429, 5xx and 200s whose body is not JSON are retried with
 backoff or ``Retry-After``; time-outs only briefly, and all requests of one fetch share a
 deadline (``helpers.sources.http.SourceBudget``), so a hung API is given up quickly. A

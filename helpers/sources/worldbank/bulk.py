@@ -1,6 +1,7 @@
 """World Bank bulk-download CSVs and their country metadata: recognise, read, check, parse.
 
-Two file formats, both imported by ``helpers.importers`` and parsed here into the tidy tables:
+Two file formats, both imported by ``helpers.sources.importers`` and parsed here into the tidy
+tables:
 
 - ``wb-bulk-csv``: a World Bank bulk-download CSV (``API_<code>_DS2_*.csv``), header
   ``Country Name,Country Code,Indicator Name,Indicator Code,<years>`` on line 1, or on line 5

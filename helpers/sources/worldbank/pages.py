@@ -1,6 +1,6 @@
 """World Bank API pages as the server sent them: their shapes, and parsing stored snapshots.
 
-Two kinds of page are stored (``helpers.worldbank`` fetches them):
+Two kinds of page are stored (``helpers.sources.worldbank`` fetches them):
 
 * data pages ("wb-api-json"), in the dict shape of ``sources/2/series/../country/../time/..``
   or the classic ``[meta, rows]`` shape of ``country/../indicator/..``; :func:`read_records`
@@ -36,7 +36,7 @@ ECONOMIES_FORMAT = "wb-economies-json"
 class RejectedAnswer(FetchError):
     """A failure another attempt would not fix: an error payload, not JSON, a 4xx.
 
-    Raised while fetching (``helpers.worldbank`` splits a rejected batch to find the series
+    Raised while fetching (``helpers.sources.worldbank`` splits a rejected batch to find the series
     the API objects to) and while reading an economy list.
     """
 
@@ -148,7 +148,8 @@ def _load(snapshot: StoredSnapshot, fmt: str) -> Iterator[tuple[str, object]]:
 
 
 def parse(snapshot: StoredSnapshot) -> pd.DataFrame:
-    """The canonical tidy frame (:data:`helpers.schema.COLUMNS`) of a "wb-api-json" snapshot.
+    """The canonical tidy frame (:data:`helpers.reference.schema.COLUMNS`) of a wb-api-json
+    snapshot.
 
     Reads the stored pages (dict or classic shape), keeps the snapshot's series and drops
     null values. Codes the catalogue no longer lists are skipped with a warning, so an old

@@ -3,10 +3,10 @@
 Why a hook. The store keeps what the source *sent*, not what a client made of it: a
 ``requests`` response hook, passed in through ``wbgapi.get_options``, records every page's
 bytes unchanged together with its URL, status and ``Retry-After`` (:class:`Recorder`).
-wbgapi's parsed rows are thrown away; ``helpers.worldbank_pages`` reads the stored bytes.
+wbgapi's parsed rows are thrown away; ``helpers.sources.worldbank.pages`` reads the stored bytes.
 
 :func:`attempt` drives one wbgapi walk and sorts its failures: connection errors, timeouts,
-429 and 5xx are retryable (``helpers.http.RetryableError``); anything another attempt would
+429 and 5xx are retryable (``helpers.sources.http.RetryableError``); anything another attempt would
 not fix is a ``RejectedAnswer``, described from the body the server actually sent. A 200
 whose body is not JSON at all (an HTML or XML error page, an empty or truncated body) is a
 server fault that often passes, so it is retried too; if it persists it becomes a

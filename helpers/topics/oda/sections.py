@@ -57,7 +57,7 @@ def ranking_section(
         return Section.skipped(f"{note}\n\n{absent_note}" if absent_note else note)
     return Section(
         text=[text.ranking_sentence(ranked), *([absent_note] if absent_note else [])],
-        shown={"oda_gni_latest": ranked[RANKING_SHOWN]},
+        shown={"oda_gni_latest": ranked[RANKING_SHOWN].rename(columns={"value": "oda_gni_pct"})},
         saved={"oda_gni_latest": ranked, "oda_gni": ratio},
         figures={
             "oda_gni_ranked": figures.ranked_figure(ranked, dac1),

@@ -1,4 +1,4 @@
-"""The sentences and figure titles of the ODA notebook, from the frames ``helpers.oda`` and
+"""The sentences and figure titles of the ODA notebook, from the frames ``helpers.topics.oda`` and
 ``helpers.models`` return.
 
 Example:

@@ -22,10 +22,10 @@ Rules stated once here:
   ``*_percentile`` the share of peers (in %) whose value is at or below the economy's.
   ``*_aggregate_value`` is the World Bank aggregate for the group (e.g. LMC, SSF) in the same
   year, where the store holds it.
-* **Progress.** ``helpers.progress.assess_progress`` with the target and direction in
+* **Progress.** ``helpers.models.progress.assess_progress`` with the target and direction in
   ``helpers/reference/targets.yaml``; the base is the later of the notebook's base year and
   the series' ``earliest_base``. Series with direction ``none`` are "not assessed".
-* **Roles** (provider, recipient; see ``helpers.scorecard_profile``) decide which missing
+* **Roles** (provider, recipient; see ``helpers.topics.scorecard.profile``) decide which missing
   series count as data gaps (``applies_to`` in targets.yaml).
 """
 

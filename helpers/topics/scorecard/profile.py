@@ -1,12 +1,12 @@
 """One economy's profile for the country scorecard: parameter check, group codes, role.
 
 Used by ``notebooks/04_country_scorecard.ipynb`` before the indicator table is built
-(``helpers.scorecard``).
+(``helpers.topics.scorecard``).
 
 **Roles.** Provider = DAC member or provider beyond the DAC; recipient = not a DAC member
 and low- or middle-income or an LDC (an approximation of the DAC List of ODA Recipients).
 They decide which missing series count as data gaps (``applies_to`` in targets.yaml, read
-by ``helpers.scorecard.applicable_series``).
+by ``helpers.topics.scorecard.applicable_series``).
 """
 
 from __future__ import annotations

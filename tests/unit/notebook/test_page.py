@@ -46,3 +46,79 @@ def test_md_of_nothing_shows_nothing(monkeypatch):
     page.md(None)
     page.md("")
     assert shown == []
+
+
+# -- Markdown that stays text ----------------------------------------------------------------
+def math_in(markdown: str) -> list[str]:
+    """What would be typeset as math in ``markdown``: the math spans nbconvert's Markdown
+    parser finds (mistune with nbconvert's math plugin), and any TeX delimiter left in the
+    rendered text that MathJax would scan (JupyterLab and nbconvert's MathJax typeset the page
+    after Markdown; MathJax skips ``code``, ``pre`` and elements of class ``mathjax_ignore``
+    / ``tex2jax_ignore``).
+    """
+    import re
+
+    import bs4
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    found = []
+
+    def walk(tokens):
+        for token in tokens:
+            if token["type"] in ("inline_math", "block_math", "latex_environment"):
+                found.append(f"{token['type']}: {token.get('raw') or token.get('attrs')}")
+            walk(token.get("children") or [])
+
+    walk(MarkdownWithMath(renderer=None)(markdown))
+    html = MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(markdown)
+    soup = bs4.BeautifulSoup(html, "html.parser")
+    for skipped in soup.select("code, pre, .mathjax_ignore, .tex2jax_ignore"):
+        skipped.decompose()
+    text = soup.get_text()
+    found += [f"MathJax delimiter {m!r}" for m in re.findall(r"\$|\\[(\[]|\\begin\{", text)]
+    return found
+
+
+def rendered(markdown: str) -> str:
+    """``markdown`` as nbconvert renders it to HTML."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    return MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(markdown)
+
+
+TWO_AMOUNTS = (
+    "The DAC gave **US$160.0 billion**, a gap of US$192.2 billion "
+    "(`oda_usd_bn`, see [the OECD](https://www.oecd.org/)), closed by US$198.9 billion."
+)
+
+
+def test_a_sentence_with_two_amounts_is_math_unless_escaped():
+    assert math_in(TWO_AMOUNTS)  # the check can fail
+
+
+def test_md_keeps_amounts_as_text_and_bold_code_and_links_working(monkeypatch):
+    import bs4
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    page.md(TWO_AMOUNTS)
+    markdown = shown[0].data
+    assert math_in(markdown) == []
+    html = rendered(markdown)
+    assert bs4.BeautifulSoup(html, "html.parser").get_text().strip() == (
+        "The DAC gave US$160.0 billion, a gap of US$192.2 billion "
+        "(oda_usd_bn, see the OECD), closed by US$198.9 billion."
+    )
+    assert "<strong>US" in html and "<code>oda_usd_bn</code>" in html
+    assert '<a href="https://www.oecd.org/">the OECD</a>' in html
+
+
+def test_markdown_text_leaves_code_and_links_alone_and_is_idempotent():
+    from helpers.topics import prose
+
+    text = r"Costs \$5 or US$6 in `x$` at [US$7](https://e.org/?a=$1) \begin{x}"
+    once = prose.markdown_text(text)
+    assert prose.markdown_text(once) == once
+    assert "`x$`" in once and "(https://e.org/?a=$1)" in once
+    assert math_in(once) == []
+    assert "\\" not in once.replace("`x$`", "")  # no Markdown escape left to be dropped

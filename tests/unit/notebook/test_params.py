@@ -117,3 +117,19 @@ def test_confidence_level_must_be_a_probability(value):
 def test_choice_names_the_options():
     with pytest.raises(ParameterError, match="current, constant"):
         params.check_value("price_basis", "nominal")
+
+
+def test_statement_names_every_parameter_but_the_output_folder():
+    values = {
+        "economies": ["LDC", "KEN"],
+        "start_year": 2000,
+        "end_year": 2024,
+        "series_focus": [],
+        "output_dir": "/tmp/x",
+        "reference": object(),
+    }
+    got = params.statement(values, economies=["KEN", "BGD", "NPL"])
+    assert got == (
+        "**Parameters of this run:** `economies` = LDC, KEN (3 economies); "
+        "`series_focus` = none; `start_year` = 2000; `end_year` = 2024."
+    )

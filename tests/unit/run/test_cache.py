@@ -29,3 +29,11 @@ def test_the_fingerprint_ignores_bytecode(tmp_path, monkeypatch):
     (copy / "tidy" / "__pycache__").mkdir()
     (copy / "tidy" / "__pycache__" / "tables.cpython-311.pyc").write_bytes(b"\0")
     assert cache.helpers_fingerprint() == before
+
+
+def test_a_relative_outputs_dir_is_taken_from_the_project_root(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SDG17_OUTPUTS_DIR", "outputs/elsewhere")
+    assert paths.outputs_dir() == paths.ROOT / "outputs" / "elsewhere"
+    monkeypatch.delenv("SDG17_OUTPUTS_DIR")
+    assert paths.outputs_dir() == paths.ROOT / "outputs"
