@@ -230,8 +230,9 @@ def dataflow(name: str) -> Dataflow:
 
 def how_to_obtain(series_ids: list[str]) -> str:
     """A sentence telling the user how to get series they lack."""
-    wb = [s.id for s in resolve(series_ids) if s.source == "worldbank"]
-    oecd = [s.id for s in resolve(series_ids) if s.source == "oecd"]
+    wanted = resolve(series_ids)
+    wb = [s.id for s in wanted if s.source == "worldbank"]
+    oecd = [s.id for s in wanted if s.source == "oecd"]
     parts = [f"Run `sdg17 fetch --series {' '.join(series_ids)}` where the network is reachable"]
     if wb:
         parts.append(

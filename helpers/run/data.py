@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from helpers import paths, tidy
 from helpers.errors import OfflineError
-from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.store import Store, fetch
 from helpers.store import demo as demo_store
 
@@ -29,7 +28,6 @@ UNREACHABLE = (
 class Data:
     mode: str
     store: Store
-    demo_notice: str = ""
     fetch: dict | None = None
 
 
@@ -54,7 +52,7 @@ def prepare(mode: str) -> Data | None:
     """Make the store for ``mode`` ready. None means: the network is unreachable (exit 1)."""
     if mode == "demo":
         store = ensure_demo_store()
-        return Data(mode, store, DEMO_NOTICE)
+        return Data(mode, store)
     store = Store()
     fetched = None
     if mode == "live":
@@ -72,4 +70,4 @@ def prepare(mode: str) -> Data | None:
             f"the store at {store.root} holds no snapshots; run `sdg17 fetch` "
             "or `sdg17 import`, or use `--data demo`"
         )
-    return Data(mode, store, DEMO_NOTICE if store.is_demo() else "", fetched)
+    return Data(mode, store, fetched)

@@ -169,7 +169,7 @@ class Run:
                 "mode": data.mode,
                 "root": str(data.store.root),
                 "demo": is_demo,
-                "demo_notice": (data.demo_notice or DEMO_NOTICE) if is_demo else "",
+                "demo_notice": DEMO_NOTICE if is_demo else "",
                 "fingerprint": self.data_fp,
                 "fetch": data.fetch,
             },

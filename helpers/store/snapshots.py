@@ -27,7 +27,7 @@ import os
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -492,11 +492,12 @@ class Store:
         hist = self.history(series_id)
         return hist[0] if hist else None
 
-    def latest_by_series(self) -> dict[str, Snapshot]:
+    def latest_by_series(self, skip: Collection[str] = ()) -> dict[str, Snapshot]:
+        """The newest snapshot holding each series, leaving out the snapshot ids in ``skip``."""
         latest: dict[str, Snapshot] = {}
         for snap in self.snapshots():  # oldest first, so newer ones overwrite
-            for sid in snap.meta["series"]:
-                latest[sid] = snap
+            if snap.id not in skip:
+                latest.update(dict.fromkeys(snap.meta["series"], snap))
         return latest
 
     def is_fresh(

@@ -28,11 +28,7 @@ def status_table(store: Store, show_all: bool = False) -> pd.DataFrame:
             ]
         )
         # The tables skip snapshots the build set aside; so does the vintage shown here.
-        aside = tables.set_aside(store)
-        latest = {}
-        for snap in store.snapshots():  # oldest first, so newer ones overwrite
-            if snap.id not in aside:
-                latest.update(dict.fromkeys(snap.series, snap))
+        latest = store.latest_by_series(skip=tables.set_aside(store))
     now = datetime.now(UTC)
     rows = []
     for s in catalogue.load().series:
