@@ -35,8 +35,8 @@ def md(text: str | None) -> None:
         print(text)
 
 
-def demo_banner(frame: pd.DataFrame) -> str | None:
-    if len(frame) and (frame["source"] == "demo").any():
+def demo_banner(frame: pd.DataFrame | None) -> str | None:
+    if plots.is_demo(frame):
         return f"> ⚠️ **{DEMO_NOTICE}** Every number and figure below is made up for the demo."
     return None
 

@@ -22,13 +22,10 @@ def table(frame: pd.DataFrame, store: Store | None = None) -> pd.DataFrame:
             columns=["series", "title", "source", "vintage", "retrieved_at", "licence", "citation"]
         )
     known = {s.id: s for s in catalogue.load().series}
+    snapshots = {snap.id: snap for snap in store.snapshots()}  # one scan of the store
     rows = []
     for (sid, snap_id), grp in frame.groupby(["series", "snapshot_id"], sort=True):
-        meta = {}
-        for snap in store.history(sid):
-            if snap.id == snap_id:
-                meta = snap.meta
-                break
+        meta = snapshots[snap_id].meta if snap_id in snapshots else {}
         entry = known.get(sid)
         rows.append(
             {

@@ -298,8 +298,7 @@ def _all_years(values: pd.Series) -> bool:
 
 def _decimals(values: pd.Series, small: int = 3) -> int:
     """Decimals by the column's typical size: 1 from 100, 2 from 1, else ``small``."""
-    present = _present(values).astype(float).abs()
-    typical = float(present.median()) if len(present) else 0.0
+    typical = _typical(values)
     return 1 if typical >= 100 else 2 if typical >= 1 else small
 
 

@@ -75,7 +75,6 @@ class Detected:
 @dataclass
 class Prepared:
     path: Path
-    detected: Detected
     result: FetchResult
     sha: str = field(init=False)
 
@@ -111,7 +110,7 @@ def _classify(path: Path, head: bytes) -> Detected:
             "the CSV files inside",
         )
     if head.startswith(_GZIP) or b"\x00" in head:
-        flow = _sniff_oecd(head)
+        flow = sdmx_csv.sniff(head)
         if flow:
             return Detected(path=path, kind="sdmx-csv", dataflow=flow)
         what = "gzip-compressed" if head.startswith(_GZIP) else "binary (it holds NUL bytes)"
@@ -130,7 +129,7 @@ def _classify(path: Path, head: bytes) -> Detected:
         )
     if kind == "wb-country-meta-csv":
         return Detected(path=path, kind="wb-country-meta-csv")
-    flow = _sniff_oecd(head)
+    flow = sdmx_csv.sniff(head)
     if flow:
         return Detected(path=path, kind="sdmx-csv", dataflow=flow)
     if wb_bulk.is_indicator_metadata(records):
@@ -141,10 +140,6 @@ def _classify(path: Path, head: bytes) -> Detected:
         )
     first = ",".join(c.strip() for c in records[0])[:120] if records else ""
     raise _fail(path, f"is not a recognised format (first line: {first!r})")
-
-
-def _sniff_oecd(head: bytes) -> str | None:
-    return sdmx_csv.sniff(head)
 
 
 def detect(path: Path) -> Detected:
@@ -272,7 +267,7 @@ def _prepare(path: Path) -> Prepared:
         result = _prepare_country_meta(path, data)
     else:
         result = _prepare_sdmx(path, data, det)
-    return Prepared(path=path, detected=det, result=result)
+    return Prepared(path=path, result=result)
 
 
 def prepare_all(paths: list[Path]) -> list[Prepared]:

@@ -37,7 +37,6 @@ def write_demo_store(root: Path | None = None, seed: int = demo.SEED) -> Snapsho
         },
     )
     with store.lock():
-        store.clean_staging()
         for snap in reversed(store.snapshots(demo.SOURCE)):
             have = {f["name"]: f["sha256"] for f in snap.meta.get("files", [])}
             if (

@@ -21,18 +21,15 @@ fetch goes on with the next source.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from helpers import catalogue
-from helpers.errors import FetchError, OfflineError, StoreError, UsageError
+from helpers.errors import FetchError, OfflineError, UsageError
 from helpers.reference import groups, schema
 from helpers.sources.http import RetryPolicy, SourceBudget
 from helpers.sources.oecd import api as oecd
@@ -148,13 +145,17 @@ def run_fetch(
     max_age = max_age or max_age_from_env()
     policy = RetryPolicy.from_env()
     with store.lock():
-        store.clean_staging()
-    with _fetch_lock(store):
+        pass  # creates raw/ and clears what killed writers left, or says why it cannot
+    # One fetch at a time per store; readers and other writers are not held up by it.
+    with store.hold(".fetch.lock", "another sdg17 fetch"):
+        listed = store.snapshots()
         stale = [
             s
             for s in wanted
             if refresh
-            or not store.is_fresh(s.id, max_age, economies=economies, start=start, end=end)
+            or not store.is_fresh(
+                s.id, max_age, economies=economies, start=start, end=end, snapshots=listed
+            )
         ]
         report.fresh = [s.id for s in wanted if s not in stale]
         if not stale:
@@ -193,25 +194,6 @@ def run_fetch(
         finally:
             bar.close()
     return report
-
-
-@contextlib.contextmanager
-def _fetch_lock(store: Store) -> Iterator[None]:
-    """One fetch at a time per store; readers and other writers are not held up by it."""
-    path = store.raw / ".fetch.lock"
-    lock = FileLock(str(path))
-    try:
-        lock.acquire(timeout=store.lock_timeout)
-    except Timeout as exc:
-        raise StoreError(
-            f"waited {store.lock_timeout:g} s for {path}: another sdg17 fetch holds it; wait "
-            "for it to finish, raise SDG17_LOCK_TIMEOUT, or remove the lock file if no sdg17 "
-            "process is running"
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _write(store: Store, result: FetchResult) -> Snapshot:

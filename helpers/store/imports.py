@@ -74,7 +74,6 @@ def import_files(paths: list[Path], store: Store | None = None) -> list[Snapshot
     sources = catalogue.load().sources
     snapshots: list[Snapshot] = []
     with store.lock():
-        store.clean_staging()
         for prep in prepared:
             existing = _already_stored(store, prep)
             if existing is not None:

@@ -318,17 +318,31 @@ class Store:
         On taking the lock, what killed writers left behind (staging folders, temporary
         table files) is removed, so stray files last only until the next write.
         """
+        with self.hold(".store.lock", timeout=timeout):
+            self.clean_staging()
+            self.clean_processed()
+            yield
+
+    @contextlib.contextmanager
+    def hold(
+        self, name: str, holder: str = "another sdg17 process", timeout: float | None = None
+    ) -> Iterator[None]:
+        """Hold the file lock ``raw/<name>``, waiting up to the lock timeout for ``holder``.
+
+        Raises:
+            StoreError: the wait ran out, naming the lock file and what to do.
+            UsageError: the data directory cannot be written.
+        """
         wait = self.lock_timeout if timeout is None else timeout
-        path = self.raw / ".store.lock"
+        path = self.raw / name
         try:
             self.raw.mkdir(parents=True, exist_ok=True)
             lock = FileLock(str(path))
             lock.acquire(timeout=wait)
         except Timeout as exc:
             raise StoreError(
-                f"waited {wait:g} s for {path}: another sdg17 process holds it; wait for it to "
-                "finish, raise SDG17_LOCK_TIMEOUT, or remove the lock file if no sdg17 process "
-                "is running"
+                f"waited {wait:g} s for {path}: {holder} holds it; wait for it to finish, "
+                "raise SDG17_LOCK_TIMEOUT, or remove the lock file if no sdg17 process is running"
             ) from exc
         except OSError as exc:
             raise UsageError(
@@ -336,8 +350,6 @@ class Store:
                 f"check {self._setting} and its permissions"
             ) from exc
         try:
-            self.clean_staging()
-            self.clean_processed()
             yield
         finally:
             lock.release()
@@ -484,9 +496,11 @@ class Store:
         found.sort(key=lambda s: (s.meta["retrieved_at"], s.id))
         return found, damaged
 
-    def history(self, series_id: str) -> list[Snapshot]:
-        """Snapshots holding ``series_id``, newest first."""
-        return [s for s in reversed(self.snapshots()) if series_id in s.meta["series"]]
+    def history(self, series_id: str, snapshots: list[Snapshot] | None = None) -> list[Snapshot]:
+        """Snapshots holding ``series_id``, newest first (of ``snapshots``, when a caller that
+        asks about many series has listed them once)."""
+        listed = self.snapshots() if snapshots is None else snapshots
+        return [s for s in reversed(listed) if series_id in s.meta["series"]]
 
     def latest(self, series_id: str) -> Snapshot | None:
         hist = self.history(series_id)
@@ -509,12 +523,13 @@ class Store:
         start: int | None = None,
         end: int | None = None,
         now: datetime | None = None,
+        snapshots: list[Snapshot] | None = None,
     ) -> bool:
         """True if a snapshot younger than ``max_age`` already answers this query."""
         now = now or utcnow()
         return any(
             now - snap.retrieved_at <= max_age and snap.covers(economies, start, end)
-            for snap in self.history(series_id)
+            for snap in self.history(series_id, snapshots)
             if snap.meta["kind"] == "api"
         )
 

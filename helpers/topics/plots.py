@@ -42,7 +42,7 @@ COLOURS = {
     "band": "0.6",  # interval bands
     "muted": "0.3",  # captions and notes
 }
-_SOURCE_NAMES = {"worldbank": "World Bank WDI", "oecd": "OECD DAC", "demo": "synthetic demo"}
+SOURCE_NAMES = {"worldbank": "World Bank WDI", "oecd": "OECD DAC", "demo": "synthetic demo"}
 
 
 def set_theme() -> None:
@@ -79,8 +79,13 @@ def source_line(frame: pd.DataFrame, series: list[str] | None = None) -> str:
     parts = []
     for (src, sid), grp in rows.groupby(["source", "series"], sort=True):
         vintages = "; ".join(sorted(grp["vintage"].astype(str).unique()))
-        parts.append(f"{_SOURCE_NAMES.get(src, src)}, {sid} ({vintages})")
+        parts.append(f"{SOURCE_NAMES.get(src, src)}, {sid} ({vintages})")
     return "Source: " + ". ".join(parts)
+
+
+def is_empty(frame: pd.DataFrame | None) -> bool:
+    """No frame, or one without rows: figure builders then draw nothing."""
+    return frame is None or len(frame) == 0
 
 
 def is_demo(frame: pd.DataFrame | None) -> bool:

@@ -1,7 +1,7 @@
 """A section of a notebook as one value: its sentences, tables and figures, or why it is skipped.
 
 Each topic builds its sections with functions that return a :class:`Section`; the notebook
-shows one with a single call (``helpers.notebook.display.show``), which also saves its tables
+shows one with a single call (``helpers.notebook.page.show``), which also saves its tables
 (CSV) and figures (PNG, SVG). A section whose data are missing is a :meth:`Section.skipped`
 with one sentence saying what is missing and how to get it, and the rest of the notebook runs.
 """

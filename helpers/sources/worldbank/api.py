@@ -99,10 +99,6 @@ def _economy_param(economies: list[str] | None) -> tuple[str, str | list[str]]:
     return ";".join(codes), codes
 
 
-def _check_years(start: int | None, end: int | None) -> None:
-    schema.check_year_range(start, end)
-
-
 def _time_param(
     start: int | None, end: int | None, policy: RetryPolicy, recorder: Recorder, ids: list[str]
 ) -> tuple[str, str]:
@@ -180,7 +176,7 @@ def fetch(
         UsageError: no series or economies, or start after end (nothing is requested).
     """
     wanted = _check_series(series)
-    _check_years(start, end)
+    schema.check_year_range(start, end)
     policy = policy or RetryPolicy.from_env()
     economy_param, economy_query = _economy_param(economies)
     recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
@@ -190,7 +186,7 @@ def fetch(
     updated: list[str] = []
     ids = [s.id for s in wanted]
 
-    with wbgapi_settings(base_url(), policy.timeouts(), recorder):
+    with wbgapi_settings(base_url(), recorder):
         try:
             time_param, time_url = _time_param(start, end, policy, recorder, ids)
         except FetchError as exc:
@@ -308,7 +304,7 @@ def fetch_economies(
     policy = policy or RetryPolicy.from_env()
     recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
     run = functools.partial(wbgapi.fetch, "country", {"per_page": ECONOMIES_PER_PAGE}, lang="en")
-    with wbgapi_settings(base_url(), policy.timeouts(), recorder):
+    with wbgapi_settings(base_url(), recorder):
         pages = retry_call(
             functools.partial(attempt, run, recorder, []),
             policy,

@@ -63,9 +63,7 @@ class Page:
 class Recorder:
     """The requests hook: counts every request and keeps each response's bytes as sent."""
 
-    def __init__(
-        self, on_request: Callable[[str], None] | None, budget: SourceBudget | None = None
-    ):
+    def __init__(self, on_request: Callable[[str], None] | None, budget: SourceBudget):
         self.on_request = on_request
         self.budget = budget
         self.requests = 0
@@ -95,8 +93,7 @@ class Recorder:
 
     def arm(self) -> None:
         """Give wbgapi's next request the source's timeouts (inside :func:`wbgapi_settings`)."""
-        if self.budget is not None:
-            wbgapi.get_options["timeout"] = self.budget.timeouts()
+        wbgapi.get_options["timeout"] = self.budget.timeouts()
 
     def failed(self, exc: requests.RequestException) -> str:
         """Account for a request that died without a full response; return its URL."""
@@ -109,14 +106,13 @@ class Recorder:
 
 
 @contextlib.contextmanager
-def wbgapi_settings(
-    endpoint: str, timeout: float | tuple[float, float], recorder: Recorder
-) -> Iterator[None]:
-    """Point wbgapi at ``endpoint`` with our timeout and hook; restore afterwards."""
+def wbgapi_settings(endpoint: str, recorder: Recorder) -> Iterator[None]:
+    """Point wbgapi at ``endpoint`` with the recorder's hook and its budget's timeouts (set
+    again before each request by :meth:`Recorder.arm`); restore afterwards."""
     with _WBGAPI_LOCK:
         saved = (wbgapi.endpoint, wbgapi.lang, wbgapi.get_options)
         options = dict(saved[2])
-        options.update(timeout=timeout, hooks={"response": [recorder.hook]})
+        options.update(timeout=recorder.budget.timeouts(), hooks={"response": [recorder.hook]})
         wbgapi.endpoint, wbgapi.lang, wbgapi.get_options = endpoint, "en", options
         try:
             yield

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import seaborn as sns
 
+from helpers.topics import plots
+
 
 def draw_coverage(ax, matrix: pd.DataFrame) -> None:
     """A heatmap of coverage shares (0-100%) on ``ax``, a tick every fifth year."""
@@ -32,9 +34,9 @@ def source_summary(frame: pd.DataFrame) -> str:
     """A short source line: series counted per source and vintage (the table lists each)."""
     if frame.empty:
         return "Source: no data"
-    names = {"worldbank": "World Bank WDI", "oecd": "OECD DAC", "demo": "synthetic demo"}
     counts = frame.groupby(["source", "vintage"], sort=True)["series"].nunique()
     parts = [
-        f"{names.get(src, src)}, {n} series ({vintage})" for (src, vintage), n in counts.items()
+        f"{plots.SOURCE_NAMES.get(src, src)}, {n} series ({vintage})"
+        for (src, vintage), n in counts.items()
     ]
     return "Source: " + ". ".join(parts) + ". Series by series: inventory.csv."

@@ -37,16 +37,12 @@ PROVIDER_COLOURS = {
 GROUPING_COLOURS = {"All": "#333333", "Income group": C["primary"], "Region": C["tertiary"]}
 
 
-def _empty(frame) -> bool:
-    return frame is None or len(frame) == 0
-
-
 # --- drawing on given axes -------------------------------------------------------------------
 
 
 def plot_ranked(ax, ranked: pd.DataFrame | None, target: float = TARGET) -> None:
     """Horizontal bars of ODA/GNI, highest on top, coloured by provider type, target line."""
-    if _empty(ranked):
+    if plots.is_empty(ranked):
         return
     y = np.arange(len(ranked))
     colours = [PROVIDER_COLOURS[p] for p in ranked["provider"]]
@@ -75,7 +71,7 @@ def plot_oda_gni_trend(
 ) -> None:
     """ODA/GNI over time for the given providers (the DAC total in black), the measure
     change marked by a vertical line."""
-    if _empty(ratio):
+    if plots.is_empty(ratio):
         return
     years = sorted(ratio["year"].unique())
     marker = "o" if len(years) <= 10 else None
@@ -123,7 +119,7 @@ def plot_volume(
     unit: str,
 ) -> None:
     """DAC ODA volume (US$ billions), its log-linear trend and the forecast with its interval."""
-    if _empty(observed):
+    if plots.is_empty(observed):
         return
     ax.plot(
         observed.index,
@@ -133,7 +129,7 @@ def plot_volume(
         color=C["observed"],
         label="observed",
     )
-    if not _empty(fitted):
+    if not plots.is_empty(fitted):
         ax.plot(
             fitted.index,
             fitted / 1000,
@@ -141,8 +137,8 @@ def plot_volume(
             color=C["primary"],
             label="log-linear trend",
         )
-    ok = forecast[forecast["status"] == "ok"] if not _empty(forecast) else None
-    if not _empty(ok):
+    ok = forecast[forecast["status"] == "ok"] if not plots.is_empty(forecast) else None
+    if not plots.is_empty(ok):
         years = ok["year"].astype(int)
         ax.fill_between(
             years,
@@ -170,7 +166,7 @@ def plot_volume(
 def plot_dependence(axes, trend: pd.DataFrame | None, medians: pd.DataFrame | None) -> None:
     """Three panels: median ODA/GNI over time by income group, then the latest medians of
     ODA/GNI and of ODA per capita by income group and region."""
-    if not _empty(trend):
+    if not plots.is_empty(trend):
         order = [g for g in wrangle.INCOME_ORDER if g in set(trend["group"])]
         for group in order:
             rows = trend[trend["group"] == group]
@@ -180,7 +176,7 @@ def plot_dependence(axes, trend: pd.DataFrame | None, medians: pd.DataFrame | No
         axes[0].set_ylabel("median net ODA received, % of GNI")
         axes[0].set_title("Over time, by income group", fontsize=11)
         axes[0].legend(fontsize=8)
-    if _empty(medians):
+    if plots.is_empty(medians):
         return
     panels = (
         (
@@ -209,7 +205,7 @@ def plot_dependence(axes, trend: pd.DataFrame | None, medians: pd.DataFrame | No
 
 def plot_ldc_share(ax, share: pd.DataFrame | None) -> None:
     """The LDCs' share of ODA to developing countries over time."""
-    if _empty(share):
+    if plots.is_empty(share):
         return
     ax.plot(share["year"], share["share"], color=C["primary"], marker="o", markersize=3)
     plots.year_axis(ax)
@@ -223,7 +219,7 @@ def plot_ldc_share(ax, share: pd.DataFrame | None) -> None:
 
 def ranked_figure(ranked: pd.DataFrame | None, dac1: pd.DataFrame):
     """The ranking of the latest year against the target (None without a ranking)."""
-    if _empty(ranked):
+    if plots.is_empty(ranked):
         return None
     year = int(ranked["year"].iloc[0])
     fig, ax = plots.figure(figsize=(9, 1.8 + 0.24 * len(ranked)))
@@ -240,7 +236,7 @@ def ranked_figure(ranked: pd.DataFrame | None, dac1: pd.DataFrame):
 
 def trend_figure(ratio: pd.DataFrame | None, codes: list[str], dac1: pd.DataFrame):
     """ODA/GNI over time of the providers ``codes`` (None without ratios)."""
-    if _empty(ratio):
+    if plots.is_empty(ratio):
         return None
     fig, ax = plots.figure(figsize=(10.5, 5.5))
     plot_oda_gni_trend(ax, ratio, codes)
@@ -273,7 +269,7 @@ def volume_figure(
         trend, outlook: ``models.loglinear_trend`` and ``models.forecast`` of ``volume``.
         data, series: the tidy rows drawn, for the source line.
     """
-    if _empty(volume):
+    if plots.is_empty(volume):
         return None
     slope = trend.set_index("term")["estimate"].get("slope_log") if len(trend) else None
     fitted = fitted_loglinear(volume, np.nan if slope is None else float(slope))
@@ -288,7 +284,7 @@ def dependence_figure(
     trend: pd.DataFrame | None, medians: pd.DataFrame | None, received: pd.DataFrame
 ):
     """The three panels of aid dependence (None without medians or trend)."""
-    if _empty(trend) and _empty(medians):
+    if plots.is_empty(trend) and plots.is_empty(medians):
         return None
     fig, axes = plots.figure(1, 3, figsize=(16, 6))
     plot_dependence(axes, trend, medians)
@@ -303,7 +299,7 @@ def dependence_figure(
 
 def ldc_figure(share: pd.DataFrame | None, price_basis: str, dac2a: pd.DataFrame):
     """The LDCs' share over time (None without a share)."""
-    if _empty(share):
+    if plots.is_empty(share):
         return None
     fig, ax = plots.figure()
     plot_ldc_share(ax, share)

@@ -15,7 +15,7 @@ import os
 
 import pandas as pd
 
-from helpers.errors import ParameterError
+from helpers.errors import ParameterError, UsageError
 from helpers.reference import groups
 
 _LOW_INCOME = {"LIC", "LMC", "UMC"}
@@ -30,7 +30,10 @@ def check_economy(economy: object, reference: pd.DataFrame) -> str:
     """
     if not isinstance(economy, str) or not economy.strip():
         raise ParameterError(f"economy must be one economy code such as 'KEN', got {economy!r}")
-    codes = groups.validate_groups_or_economies([economy], reference)
+    try:
+        codes = groups.validate_groups_or_economies([economy], reference)
+    except UsageError as exc:  # the economy parameter is wrong: say so as a parameter error
+        raise ParameterError(str(exc)) from None
     code = economy.strip().upper()
     row = reference[reference["economy"] == code]
     aggregate = groups.is_known_aggregate(code) or bool(

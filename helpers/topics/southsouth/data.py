@@ -36,7 +36,6 @@ from helpers.tidy import wrangle
 BEYOND_DAC = "Providers beyond the DAC"
 DAC_MEMBERS = "DAC members"
 GE_START = 2018  # first year of the grant-equivalent headline measure
-TARGET = 0.7  # the UN target for ODA, % of GNI
 ODA_NET_CURRENT = "DAC1.ODA.NET.CURRENT"
 ODA_GE_CURRENT = "DAC1.ODA.GE.CURRENT"
 ODA_GNI_GE = "DAC1.ODA.GNI.GE"

@@ -15,13 +15,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.topics import plots
+from helpers.topics.oda.data import TARGET as UN_TARGET
 from helpers.topics.southsouth import data as southsouth
 
 COLOURS = plots.COLOURS
-
-
-def _empty(frame: pd.DataFrame | None) -> bool:
-    return frame is None or frame.empty
 
 
 # --- finished figures ----------------------------------------------------------------------
@@ -36,7 +33,7 @@ def volumes_figure(
     series: list[str] | None = None,
 ):
     """Net ODA of providers beyond the DAC stacked by provider, and both groups' growth."""
-    if _empty(stacked) or _empty(totals):
+    if plots.is_empty(stacked) or plots.is_empty(totals):
         return None
     fig, axes = plots.figure(1, 2, figsize=(14, 5.5))
     index = southsouth.index_totals(totals)
@@ -58,7 +55,7 @@ def ratio_figure(
     data: pd.DataFrame,
 ):
     """Each provider's latest ODA/GNI beyond the DAC, with the DAC median and the UN target."""
-    if _empty(table):
+    if plots.is_empty(table):
         return None
     fig, ax = plots.figure(figsize=(9, max(4.5, 1.6 + 0.35 * len(table))))
     draw_ratio_bars(ax, table, dac_median)
@@ -79,7 +76,7 @@ def trade_figure(
     medians: pd.DataFrame | None, destinations: pd.DataFrame | None, data: pd.DataFrame
 ):
     """The median South-South share over time and by destination region."""
-    if _empty(medians) or _empty(destinations):
+    if plots.is_empty(medians) or plots.is_empty(destinations):
         return None
     fig, axes = plots.figure(1, 2, figsize=(15, 6))
     draw_trade(axes, medians, destinations)
@@ -94,7 +91,7 @@ def trade_figure(
 
 def resources_figure(medians: pd.DataFrame | None, data: pd.DataFrame):
     """Remittances and FDI received: median by income group over time."""
-    if _empty(medians):
+    if plots.is_empty(medians):
         return None
     fig, axes = plots.figure(1, 2, figsize=(14, 5), sharex=True)
     draw_resources(axes, medians)
@@ -113,7 +110,7 @@ def resources_figure(medians: pd.DataFrame | None, data: pd.DataFrame):
 def draw_volumes(axes, stacked, totals, index, fc, unit: str) -> None:
     """Left: stacked net ODA of providers beyond the DAC, the grant-equivalent total from
     2018 and the forecast of the net total. Right: each group's total as an index."""
-    if _empty(stacked) or _empty(totals):
+    if plots.is_empty(stacked) or plots.is_empty(totals):
         return
     left, right = axes
     labels = [c for c in stacked.columns if c != "year"]
@@ -124,7 +121,7 @@ def draw_volumes(axes, stacked, totals, index, fc, unit: str) -> None:
     if len(beyond):
         total = {"ls": ":", "lw": 2, "label": "Total, grant equivalent", **line}
         left.plot(beyond["year"], beyond["ge"] / 1e3, **total)
-    if not _empty(fc):
+    if not plots.is_empty(fc):
         # Start the dashed line at the last observed total so that it reads as a continuation.
         last = (
             totals[totals["provider_group"] == southsouth.BEYOND_DAC]
@@ -142,7 +139,7 @@ def draw_volumes(axes, stacked, totals, index, fc, unit: str) -> None:
     )
     left.set_ylim(0, left.get_ylim()[1] * 1.5)  # head room for the legend above the areas
     left.legend(fontsize=8, loc="upper left", ncols=2)
-    if not _empty(index):
+    if not plots.is_empty(index):
         for group, rows in index.groupby("provider_group", sort=False):
             right.plot(rows["year"], rows["index"], marker="o", ms=3, label=group)
         base = index.dropna()["year"].min() if index["index"].notna().any() else ""
@@ -159,7 +156,7 @@ def draw_ratio_bars(ax, table: pd.DataFrame | None, dac_median: float | None) ->
 
     A provider whose ratio is not the grant-equivalent measure is starred.
     """
-    if _empty(table):
+    if plots.is_empty(table):
         return
     data = table.sort_values("oda_gni_pct")
     star = np.where(data["measure"] == "grant equivalent", "", " *")
@@ -170,10 +167,10 @@ def draw_ratio_bars(ax, table: pd.DataFrame | None, dac_median: float | None) ->
     if dac_median is not None and not np.isnan(dac_median):
         ax.axvline(dac_median, color=COLOURS["secondary"], ls="--", label="DAC members' median")
     ax.axvline(
-        southsouth.TARGET,
+        UN_TARGET,
         color=COLOURS["target"],
         ls=":",
-        label=f"UN target, {southsouth.TARGET:g}% of GNI",
+        label=f"UN target, {UN_TARGET:g}% of GNI",
     )
     ax.set_xlabel("ODA, % of gross national income")
     ax.legend(fontsize=8, loc="best")
@@ -182,7 +179,7 @@ def draw_ratio_bars(ax, table: pd.DataFrame | None, dac_median: float | None) ->
 def draw_trade(axes, medians: pd.DataFrame | None, destinations: pd.DataFrame | None) -> None:
     """Left: median South-South share by exporter region over time. Right: heat map of the
     median share going to each developing region, latest year."""
-    if _empty(medians) or _empty(destinations):
+    if plots.is_empty(medians) or plots.is_empty(destinations):
         return
     left, right = axes
     for region, rows in medians.groupby("exporter_region", sort=True):

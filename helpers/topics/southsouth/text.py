@@ -11,8 +11,8 @@ import pandas as pd
 
 from helpers.models import results
 from helpers.topics import prose
+from helpers.topics.oda.data import TARGET as UN_TARGET
 from helpers.topics.southsouth.data import BEYOND_DAC, DAC_MEMBERS, GE_START, SHORT_NAMES
-from helpers.topics.southsouth.data import TARGET as UN_TARGET
 
 # --- providers -----------------------------------------------------------------------------
 

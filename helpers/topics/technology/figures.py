@@ -23,18 +23,13 @@ from helpers.tidy import wrangle
 from helpers.topics import plots
 from helpers.topics.technology import data as technology
 
-
-def _empty(frame: pd.DataFrame | None) -> bool:
-    return frame is None or frame.empty
-
-
 # --- whole figures -------------------------------------------------------------------------
 
 
 def trajectories_figure(frame: pd.DataFrame | None, economies: list[str]):
     """Each technology series over time for the first ``technology.MAX_LINES`` economies
     asked for (the subtitle says when some are left out); None without data."""
-    if _empty(frame):
+    if plots.is_empty(frame):
         return None
     shown = economies[: technology.MAX_LINES]
     fig, axes = plots.figure(2, 2, figsize=(13, 9))
@@ -63,7 +58,7 @@ def adoption_figure(
 ):
     """One panel per series in ``saturations``: observed points and fitted S-curves projected
     to ``end_year + horizon``; None without data."""
-    if _empty(frame) or _empty(adoption) or not saturations:
+    if plots.is_empty(frame) or plots.is_empty(adoption) or not saturations:
         return None
     n = len(saturations)
     fig, axes = plots.figure(1, n, figsize=(7 * n, 5.5), squeeze=False)
@@ -90,7 +85,7 @@ def divide_figure(
 ):
     """Internet use by income group, the high-low gap and the dispersion across economies,
     from the (well-covered) internet rows ``internet``; None without data."""
-    if _empty(internet) or _empty(medians):
+    if plots.is_empty(internet) or plots.is_empty(medians):
         return None
     first, last = int(internet["year"].min()), int(internet["year"].max())
     fig, axes = plots.figure(1, 3, figsize=(16, 5))
@@ -112,7 +107,7 @@ def draw_trajectories(axes, frame: pd.DataFrame | None, economies: list[str]) ->
     one legend for the figure. Show at most ``technology.MAX_LINES`` economies: more cannot be
     told apart.
     """
-    if _empty(frame):
+    if plots.is_empty(frame):
         return
     names = frame.drop_duplicates("economy").set_index("economy")["economy_name"]
     colours = dict(zip(economies, _palette(len(economies)), strict=True))
@@ -141,7 +136,7 @@ def draw_curves(
     ax, observed: pd.DataFrame | None, curves: pd.DataFrame, units: list[str], unit: str
 ) -> None:
     """Observed points and fitted S-curves (with intervals) for a few economies."""
-    if _empty(observed):
+    if plots.is_empty(observed):
         return
     names = observed.drop_duplicates("economy").set_index("economy")["economy_name"]
     for code, colour in zip(units, _palette(len(units)), strict=True):
@@ -170,7 +165,7 @@ def draw_adoption(
 ) -> None:
     """One panel per series: observed points and fitted curves for the first ``shown``
     economies of ``adoption`` with a usable fit."""
-    if _empty(frame) or _empty(adoption):
+    if plots.is_empty(frame) or plots.is_empty(adoption):
         return
     for ax, (sid, saturation) in zip(np.ravel(axes), saturations.items(), strict=True):
         ok = adoption[
@@ -195,7 +190,7 @@ def draw_divide(
     axes, medians: pd.DataFrame | None, gap: pd.DataFrame, spread: pd.DataFrame
 ) -> None:
     """Income-group medians, the high-low gap, and the dispersion across economies."""
-    if _empty(medians):
+    if plots.is_empty(medians):
         return
     left, middle, right = axes
     for group in [g for g in wrangle.INCOME_ORDER if g in set(medians["income_group"])]:
