@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?=
 LAB_ARGS ?=
 
-.PHONY: help setup test test-fast lint format lab demo run fetch status bench bench-run clean
+.PHONY: help setup test test-fast lint format lab demo run fetch status bench bench-run bench-stats clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ bench: $(STAMP)  ## fetch benchmark against the stand-in APIs (50 ms per request
 
 bench-run: $(STAMP)  ## notebook-run benchmark (jobs 1 vs 2, floor, rerun)
 	$(BIN)/python bench/bench_run.py
+
+bench-stats: $(STAMP)  ## statistics benchmark: size, power, coverage (seeded Monte Carlo)
+	$(BIN)/python bench/bench_stats.py
 
 clean:  ## remove the virtualenv and rebuildable outputs (raw data is kept)
 	rm -rf $(VENV) data/processed/*.parquet outputs/runs outputs/index.html outputs/latest

@@ -5,19 +5,12 @@ p-value, n, method and status, with "insufficient data" instead of an exception 
 """
 
 from helpers.models.adoption import fractional_logit, predict_fractional_logit
+from helpers.models.breaks import chow_test, cusum_test
 from helpers.models.convergence import beta_convergence, dispersion, sigma_convergence
+from helpers.models.forecasts import FORECAST_METHODS, forecast
 from helpers.models.progress import CATEGORIES, PROGRESS_COLUMNS, assess_progress
 from helpers.models.results import INSUFFICIENT, OK, RESULT_COLUMNS
-from helpers.models.trends import (
-    FORECAST_METHODS,
-    by_group,
-    cagr,
-    chow_test,
-    cusum_test,
-    forecast,
-    linear_trend,
-    loglinear_trend,
-)
+from helpers.models.trends import by_group, cagr, linear_trend, loglinear_trend
 
 __all__ = [
     "CATEGORIES",

@@ -9,11 +9,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
 from helpers.models import results
-from helpers.models.trends import linear_trend
+from helpers.models.adoption import ar1_sandwich
 
 _MIN_ECONOMIES = 5
+_MIN_YEARS = 5
+_GALTON = (
+    "regression to the mean: a negative beta does not show that the spread narrows, and "
+    "transitory shocks or measurement error in the start year push beta down by themselves "
+    "(Galton's fallacy; Friedman 1992, Quah 1993): read it with sigma_convergence"
+)
+_MEASURES = {
+    "log": "sd of log values",
+    "cv": "coefficient of variation",
+    "sd": "sd of values (in levels, common growth reads as divergence)",
+}
 
 
 # --- convergence across economies ----------------------------------------------------------
@@ -51,6 +63,11 @@ def beta_convergence(
     change in levels per year on y_0, which suits bounded shares (percent of population).
     Terms: ``beta`` (negative = convergence; HC1 errors, t intervals) and, for ``log=True``,
     ``speed`` = -ln(1 + beta * T) / T. Needs at least 5 economies observed in both years.
+
+    A negative beta is not evidence that economies are drawing together: regression to the
+    mean gives one whenever the start year holds transitory shocks or measurement error, even
+    with a constant spread (Galton's fallacy; Friedman 1992, Quah 1993). The note says so;
+    read beta with ``sigma_convergence``.
     """
     results.check_level(level)
     if not start_year < end_year:
@@ -74,7 +91,10 @@ def beta_convergence(
     growth = (levels[:, 1] - levels[:, 0]) / span
     fit = sm.OLS(growth, sm.add_constant(levels[:, 0])).fit(cov_type="HC1", use_t=True)
     beta, ci, p_value = fit.params[1], fit.conf_int(alpha=1 - level)[1], fit.pvalues[1]
-    note = f"{start_year}-{end_year}; {'log' if log else 'level'} growth per year"
+    note = results.join_notes(
+        f"{start_year}-{end_year}; {'log' if log else 'level'} growth per year",
+        _GALTON,
+    )
     rows = [results.row("beta", beta, ci, p_value, n=n, method=method, note=note)]
     if log:
         rows.append(_speed_row(beta, ci, p_value, span, n, method))
@@ -135,30 +155,88 @@ def dispersion(
     return _dispersion_table(data, economy_col, year_col, value_col, log)
 
 
+def _balanced(data, economy_col, year_col) -> tuple[pd.DataFrame, str]:
+    """Economies observed in every year from the first to the last, and a note saying so."""
+    years = range(int(data[year_col].min()), int(data[year_col].max()) + 1)
+    counts = data.groupby(economy_col)[year_col].nunique()
+    keep = counts.index[counts == len(years)]
+    note = (
+        f"balanced panel: {len(keep)} of {len(counts)} economies observed in every year "
+        f"{years.start}-{years.stop - 1}"
+    )
+    return data[data[economy_col].isin(keep)], note
+
+
 def sigma_convergence(
     frame: pd.DataFrame,
     economy_col: str = "economy",
     year_col: str = "year",
     value_col: str = "value",
-    log: bool = False,
+    measure: str = "log",
     level: float = 0.95,
+    balanced: bool = True,
 ) -> pd.DataFrame:
-    """Sigma convergence: the linear trend of the cross-economy standard deviation.
+    """Sigma convergence: the linear trend of the dispersion across economies.
 
-    Term ``sigma_trend``: slope of ``dispersion(...).sd`` on year (negative = dispersion
-    shrinking) from ``linear_trend``, HAC intervals. Years with fewer than two economies are
-    left out; at least 5 years are needed.
+    The dispersion is, per ``measure``: ``"log"`` the standard deviation of log values
+    (default; scale-free, so common growth leaves it unchanged, as in Barro and Sala-i-Martin
+    1992), ``"cv"`` the coefficient of variation of the values (scale-free and defined at zero,
+    for bounded shares), or ``"sd"`` the standard deviation of the values (grows with any
+    common growth, so it reads growth as divergence).
+
+    By default the panel is balanced: only economies observed in every year from the first
+    to the last are kept, so that the spread cannot move because the economies reporting
+    changed. ``balanced=False`` uses every economy each year and says so in ``method``
+    (``..._unbalanced``) and ``note``.
+
+    Term ``sigma_trend``: slope of the dispersion on year (negative = narrowing). A series of
+    yearly dispersions drifts for years at a time, so the errors allow for AR(1)
+    autocorrelation (``adoption.ar1_sandwich``; t intervals with effective degrees of
+    freedom); with under about 15 years the intervals can still be too narrow, and a
+    straight line summarises a hump (a spread that rises then falls) poorly. At least 5
+    years with two or more economies are needed.
+
+    Raises:
+        ValueError: bad ``measure`` or ``level``, missing columns, duplicate rows, or
+            non-positive values with ``measure="log"``.
     """
     results.check_level(level)
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {sorted(_MEASURES)}, got {measure!r}")
     data = _long_values(frame, economy_col, year_col, value_col)
-    if log:
+    if measure == "log":
         _require_positive(data, economy_col, value_col)
-    table = _dispersion_table(data, economy_col, year_col, value_col, log)
+    method = "sigma_convergence_ols_ar1" + ("" if balanced else "_unbalanced")
+    panel = ""
+    if balanced and not data.empty:
+        data, panel = _balanced(data, economy_col, year_col)
+    table = _dispersion_table(data, economy_col, year_col, value_col, measure == "log")
     table = table[table["n"] >= 2]
-    result = linear_trend(pd.Series(table["sd"].to_numpy(), index=table["year"]), level=level)
-    result = result[result["term"] != "intercept"].reset_index(drop=True)
-    scale = "sd of log values" if log else "sd of values"
-    counts = f"economies per year vary {table['n'].min()}-{table['n'].max()}, so composition "
-    varies = counts + "may drive dispersion" if table["n"].nunique() > 1 else ""
-    result["note"] = [results.join_notes(scale, varies, note) for note in result["note"]]
-    return result.assign(term="sigma_trend", method="sigma_convergence_ols_hac")
+    column = "cv" if measure == "cv" else "sd"
+    clean = results.prepare_series(pd.Series(table[column].to_numpy(), index=table["year"]))
+    why = results.shortage(clean, _MIN_YEARS)
+    if why:
+        return results.insufficient(
+            "sigma_trend", method, len(clean), results.join_notes(why, panel)
+        )
+    if not balanced:
+        counts = f"unbalanced panel: economies per year vary {table['n'].min()}-{table['n'].max()}"
+        panel = counts + (
+            ", so composition may drive dispersion" if table["n"].nunique() > 1 else ""
+        )
+    years = clean.index.to_numpy()
+    design = np.column_stack([np.ones(len(years)), years - years.mean()])
+    coef, *_ = np.linalg.lstsq(design, clean.to_numpy(), rcond=None)
+    cov, rho, df = ar1_sandwich(design, clean.to_numpy() - design @ coef, years)
+    se = np.sqrt(cov[1, 1])
+    t_crit = stats.t.ppf(0.5 + level / 2, df)
+    p_value = 2 * stats.t.sf(abs(coef[1]) / se, df) if se > 0 else 0.0
+    note = results.join_notes(
+        _MEASURES[measure],
+        panel,
+        f"years {years[0]}-{years[-1]}; OLS with AR(1)-corrected errors (rho {rho:.2f}), "
+        f"t({df:.1f}) intervals",
+    )
+    ci = (coef[1] - t_crit * se, coef[1] + t_crit * se)
+    row = results.row("sigma_trend", coef[1], ci, p_value, n=len(clean), method=method, note=note)
+    return results.frame([row])

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.errors import ParameterError, UsageError
+from helpers.models import progress
 from helpers.reference import groups, schema
 
 PRICE_BASES = ("current", "constant")
@@ -87,6 +88,12 @@ SPECS: dict[str, Spec] = {
             "ceiling of the mobile-subscription S-curves, per 100 people",
             80.0,
             500.0,
+        ),
+        Spec(
+            "progress_method",
+            "str",
+            "published method that judges progress (helpers/reference/progress_methods.yaml)",
+            choices=progress.available_methods(),
         ),
         Spec("max_lag_years", "int", "a series ending more years before end_year is late", 0, 50),
         Spec("output_dir", "path", "where tables and figures are saved (set by `sdg17 run`)"),
@@ -177,6 +184,24 @@ def resolve_economies(items: list[str] | str, reference: pd.DataFrame) -> list[s
     except UsageError as exc:
         # The one place a groups error becomes a parameter error (shown as one sentence).
         raise ParameterError(str(exc)) from None
+
+
+def selection(items: list[str] | str, codes: list[str], reference: pd.DataFrame) -> str:
+    """The ``economies`` parameter in words for a page title: the group asked for ("Global
+    South", "LDC"), up to three economies by name, or their number.
+
+    Example:
+        >>> selection(["KEN"], ["KEN"], reference)
+        'Kenya'
+    """
+    items = [items] if isinstance(items, str) else list(items)
+    if len(items) == 1 and groups.is_group(items[0]):
+        name = items[0].replace("_", " ")
+        return name.title() if name.islower() else name
+    if len(codes) <= 3:
+        names = reference.set_index("economy")["economy_name"].reindex(codes)
+        return ", ".join(names.fillna(pd.Series(codes, index=codes)))
+    return f"{len(codes)} economies"
 
 
 def statement(values: Mapping[str, Any], economies: list[str] | None = None) -> str:

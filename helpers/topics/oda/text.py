@@ -7,8 +7,11 @@ Example:
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from helpers.models.trends import CAVEAT
 from helpers.topics import prose
 from helpers.topics.oda.data import DAC_TOTAL, RECIPIENT_SERIES, TARGET
 
@@ -101,17 +104,33 @@ def _not_fitted(result: pd.DataFrame) -> str | None:
     return row["note"] if row["status"] != "ok" else None
 
 
+def caveat_sentence(note: str) -> str:
+    """The caveat a model left in its ``note`` as a sentence (with a leading space), or ""."""
+    _, found, text = note.partition(CAVEAT)
+    text = text.split("; ")[0]
+    return f" {text[:1].upper()}{text[1:]}." if found else ""
+
+
+_ERRORS = {
+    "gls_ar1": "allowing for AR(1) errors",
+    "ols": "assuming independent errors",
+    "ols_hac": "Newey-West errors",
+}
+
+
 def trend_sentence(result: pd.DataFrame, level: float, what: str) -> str:
     """A sentence on a ``models.loglinear_trend`` result (growth a year with its interval)."""
     why = _not_fitted(result)
     if why:
         return f"The log-linear trend of {what} is not estimated (insufficient data: {why})."
     row = result[result["term"] == "growth_rate"].iloc[0]
-    span = row["note"].rsplit("years ", 1)[-1]
+    found = re.search(r"years (\d+-\d+)", row["note"])
+    span = f"{found.group(1)} " if found else ""
+    errors = _ERRORS.get(row["method"].removeprefix("loglinear_"), row["method"])
     return (
-        f"{what} changed by **{100 * row['estimate']:+.1f}% a year** over {span} "
+        f"{what} changed by **{100 * row['estimate']:+.1f}% a year** over {span}"
         f"({level:.0%} interval {100 * row['ci_low']:+.1f}% to {100 * row['ci_high']:+.1f}%; "
-        f"log-linear trend, Newey-West errors, {row['n']} years)."
+        f"log-linear trend {errors}, {row['n']} years).{caveat_sentence(row['note'])}"
     )
 
 
@@ -123,11 +142,16 @@ def chow_sentence(result: pd.DataFrame, break_year: int, level: float) -> str:
     row = result.iloc[0]
     alpha = 1 - level
     verdict = "evidence of" if row["p_value"] < alpha else "no evidence of"
+    if row["method"] == "chow_ar1":
+        assumes = "it allows for AR(1) errors and assumes the same error variance either side"
+    else:
+        assumes = "it assumes independent errors with the same variance either side"
     return (
         f"A Chow test at {break_year}, when the headline measure switched to grant "
         f"equivalents, gives F = {row['estimate']:.2f}, p = {row['p_value']:.3f}: {verdict} a "
-        f"break in the trend at the {alpha:.0%} level. The volume series is in net flows "
-        "throughout, so this tests for a break in the volume of aid, not the change of measure."
+        f"break in the trend at the {alpha:.0%} level ({assumes}). The volume series is in "
+        "net flows throughout, so this tests for a break in the volume of aid, not the change "
+        f"of measure.{caveat_sentence(row['note'])}"
     )
 
 
@@ -141,6 +165,7 @@ def forecast_sentence(result: pd.DataFrame, level: float, unit: str) -> str:
     return (
         f"The local linear trend model projects {usd[0]} ({unit}) for {row['year']}, with a "
         f"{level:.0%} prediction interval from {usd[1]} to {usd[2]}."
+        f"{caveat_sentence(row['note'])}"
     )
 
 

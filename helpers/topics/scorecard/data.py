@@ -12,8 +12,8 @@ Rules stated once here:
   ``models.loglinear_trend`` reported as growth in % per year. Shares, rates, per-100 ratios
   and scores (``percent``, ``percent_open``, ``per_100``, ``index``) are compared in their
   own units, so their trend is ``models.linear_trend``: the slope in units per year (for a
-  percentage, percentage points per year). Both with Newey-West errors and the notebook's
-  confidence level.
+  percentage, percentage points per year). Both with AR(1) errors (Prais-Winsten GLS,
+  ``errors="ar1"``) and the notebook's confidence level.
 * **Projection.** The latest value carried forward ``horizon`` years along that trend
   (shares clipped to 0-100): a what-if at the recent pace, not a forecast.
 * **Peers.** The economies (aggregates excluded) of the same World Bank income group, or
@@ -22,7 +22,9 @@ Rules stated once here:
   ``*_percentile`` the share of peers (in %) whose value is at or below the economy's.
   ``*_aggregate_value`` is the World Bank aggregate for the group (e.g. LMC, SSF) in the same
   year, where the store holds it.
-* **Progress.** ``helpers.models.progress.assess_progress`` with the target and direction in
+* **Progress.** ``helpers.models.progress.assess_progress`` by a published method chosen with
+  ``method`` (ids, thresholds and citations in ``helpers/reference/progress_methods.yaml``;
+  default the Open SDG / Statistics Canada progress measure), with the target and direction in
   ``helpers/reference/targets.yaml``; the base is the later of the notebook's base year and
   the series' ``earliest_base``. Series with direction ``none`` are "not assessed".
 * **Roles** (provider, recipient; see ``helpers.topics.scorecard.profile``) decide which missing
@@ -47,6 +49,7 @@ LOG_TREND_KINDS = ("usd", "usd_millions", "count")
 DIRECTIONS = ("increase", "decrease", "none")
 ROLES = ("all", "provider", "recipient")
 NOT_ASSESSED = "not assessed"
+# The default method's categories, best to worst, then the two the scorecard adds.
 CATEGORY_ORDER = [*progress.CATEGORIES, results.INSUFFICIENT, NOT_ASSESSED]
 # Fewer income-group peers than this and the gap to their median is not computed.
 MIN_PEERS_FOR_GAP = 3
@@ -337,13 +340,35 @@ def indicator_table(
 # --- progress ------------------------------------------------------------------------------
 
 
-def assess(own: pd.DataFrame, targets: pd.DataFrame, base_year: int) -> pd.DataFrame:
-    """Progress category per series of ``own`` with ``progress.assess_progress``.
+def category_order(method: str = progress.DEFAULT_METHOD) -> list[str]:
+    """The categories of ``method`` best to worst, then "insufficient data", "not assessed"."""
+    return [*progress.categories(method), results.INSUFFICIENT, NOT_ASSESSED]
+
+
+def method_of(prog: pd.DataFrame) -> str:
+    """The progress method a frame from :func:`assess` was judged by (default if it says none)."""
+    if "method" in prog and prog["method"].notna().any():
+        return str(prog["method"].dropna().iloc[0])
+    return progress.DEFAULT_METHOD
+
+
+def assess(
+    own: pd.DataFrame,
+    targets: pd.DataFrame,
+    base_year: int,
+    method: str = progress.DEFAULT_METHOD,
+) -> pd.DataFrame:
+    """Progress category per series of ``own`` with ``progress.assess_progress`` by ``method``.
 
     Columns: series, title, sdg, direction, target, target_year, base_from, then the
-    ``progress.PROGRESS_COLUMNS``, and basis. ``category`` is "insufficient data" when the
-    method says so and "not assessed" for direction ``none``.
+    ``progress.PROGRESS_COLUMNS`` (``method`` included), and basis. ``category`` is one of
+    ``progress.categories(method)``, "insufficient data" when the method cannot judge the
+    series and "not assessed" for direction ``none``.
+
+    Raises:
+        ValueError: ``method`` is unknown or not available (the message names the others).
     """
+    progress.method_spec(method)  # fail before the loop on a bad method
     spec = targets.set_index("series")
     rows = []
     for sid, grp in own.groupby("series", sort=False):
@@ -363,20 +388,22 @@ def assess(own: pd.DataFrame, targets: pd.DataFrame, base_year: int) -> pd.DataF
                 "category": NOT_ASSESSED,
                 "status": NOT_ASSESSED,
                 "note": "no desired direction",
+                "method": method,
             }
-        elif int(tgt["target_year"]) <= base + 2:
-            note = f"base year {base} is too close to the target year {int(tgt['target_year'])}"
+        elif int(tgt["target_year"]) <= base:
+            note = f"base year {base} is not before the target year {int(tgt['target_year'])}"
             result = {
                 "category": results.INSUFFICIENT,
                 "status": results.INSUFFICIENT,
                 "note": note,
+                "method": method,
             }
         else:
             data = pd.Series(grp["value"].to_numpy(), index=grp["year"].to_numpy(), name=sid)
             target = None if pd.isna(tgt["target"]) else float(tgt["target"])
             out = (
                 progress.assess_progress(
-                    data, target, tgt["direction"], base, int(tgt["target_year"])
+                    data, target, tgt["direction"], base, int(tgt["target_year"]), method
                 )
                 .iloc[0]
                 .to_dict()
@@ -394,6 +421,8 @@ def assess(own: pd.DataFrame, targets: pd.DataFrame, base_year: int) -> pd.DataF
 
 
 def category_counts(prog: pd.DataFrame) -> pd.Series:
-    """How many series fall in each category (assessed ones first), zeros dropped."""
+    """How many series fall in each category (its method's order, best first), zeros dropped."""
     counts = prog["category"].value_counts()
-    return counts.reindex([c for c in CATEGORY_ORDER if c in counts.index])
+    known = category_order(method_of(prog))
+    rest = sorted(c for c in counts.index if c not in known)  # never drop a category silently
+    return counts.reindex([c for c in known if c in counts.index] + rest)

@@ -18,20 +18,30 @@ import numpy as np
 import pandas as pd
 
 from helpers import catalogue
-from helpers.models import results
+from helpers.models import progress, results
 from helpers.tidy import wrangle
 from helpers.topics import plots
-from helpers.topics.scorecard.data import NOT_ASSESSED
+from helpers.topics.scorecard.data import NOT_ASSESSED, method_of
 from helpers.topics.scorecard.text import short_title
 
-CATEGORY_COLOURS = {
-    "on track": "#1b7837",
-    "moderate progress": "#e6ab02",
-    "off track": "#d95f02",
-    "regressing": "#b2182b",
-    results.INSUFFICIENT: "#9e9e9e",
-}
+# Best to worst; a method's categories take colours by rank, spread over this ramp, so any
+# configured method (four categories or five) is coloured without naming its labels here.
+RANK_COLOURS = ("#1a6634", "#4daf4a", "#e6ab02", "#f46d43", "#b2182b")
+NO_CATEGORY_COLOUR = "#9e9e9e"
 MAX_PANELS = 12
+
+
+def category_colours(method: str = progress.DEFAULT_METHOD) -> dict[str, str]:
+    """Colour per category of ``method`` by rank (best green, worst red); grey for
+    "insufficient data"."""
+    labels = progress.categories(method)
+    last = len(RANK_COLOURS) - 1
+    steps = max(len(labels) - 1, 1)
+    colours = {c: RANK_COLOURS[round(i * last / steps)] for i, c in enumerate(labels)}
+    return {**colours, results.INSUFFICIENT: NO_CATEGORY_COLOUR}
+
+
+CATEGORY_COLOURS = category_colours()
 
 
 def pick_panels(table: pd.DataFrame, limit: int = MAX_PANELS) -> list[str]:
@@ -154,7 +164,7 @@ def _compact(value: float, _pos=None) -> str:
 
 
 def plot_progress(prog: pd.DataFrame, name: str):
-    """Progress-chart style: one row per assessed series, a coloured marker per category.
+    """One row per assessed series, a marker coloured by its category's rank in the method.
 
     x is the growth per year since the base in the desired direction (positive = good); a
     black bar marks the growth needed to meet a numerical target by its year. None (no
@@ -169,18 +179,21 @@ def plot_progress(prog: pd.DataFrame, name: str):
     sign = np.where(rows["direction"] == "decrease", -1.0, 1.0)
     actual = 100 * rows["actual_cagr"].to_numpy() * sign
     required = 100 * rows["required_cagr"].to_numpy() * sign
+    method = method_of(prog)
+    colours, best = category_colours(method), progress.categories(method)[0]
     ys = np.arange(len(rows))[::-1]
     finite = np.concatenate([actual[np.isfinite(actual)], required[np.isfinite(required)], [0.0]])
     span = max(1.0, float(np.max(np.abs(finite)))) * 1.25
     for y, row, x, need in zip(ys, rows.itertuples(index=False), actual, required, strict=True):
-        colour = CATEGORY_COLOURS.get(row.category, CATEGORY_COLOURS[results.INSUFFICIENT])
+        colour = colours.get(row.category, NO_CATEGORY_COLOUR)
         if np.isfinite(x):
             ax.scatter([x], [y], s=170, marker="s", color=colour, zorder=3, edgecolor="white")
         else:
             ax.scatter([0], [y], s=170, marker="s", facecolor="white", edgecolor=colour, zorder=3)
         if np.isfinite(need) and need > 0:  # a negative "need" means the target was met
             ax.plot([need, need], [y - 0.3, y + 0.3], color="black", lw=2.2, zorder=4)
-        met = isinstance(row.note, str) and row.note.startswith("target met")
+        met = isinstance(row.note, str) and row.note.startswith("target achieved")
+        met = met and row.category != best  # the label already says so
         ax.annotate(
             f"{row.category}{' (target met)' if met else ''}",
             (span, y),

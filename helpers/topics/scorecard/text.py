@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.models import results
-from helpers.topics.scorecard.data import MIN_PEERS_FOR_GAP, NOT_ASSESSED, category_counts
+from helpers.models import progress, results
+from helpers.topics.scorecard.data import (
+    MIN_PEERS_FOR_GAP,
+    NOT_ASSESSED,
+    category_counts,
+    method_of,
+)
 
 # --- the readable table -------------------------------------------------------------------
 
@@ -66,8 +71,12 @@ def _rank_text(table: pd.DataFrame, prefix: str) -> pd.Series:
 # --- narrative -----------------------------------------------------------------------------
 
 
-def progress_sentence(prog: pd.DataFrame, name: str, base_year: int) -> str:
-    """'Of the N Kenya series with a desired direction, a are on track, ...'."""
+def progress_sentence(
+    prog: pd.DataFrame, name: str, base_year: int, *, with_method: bool = True
+) -> str:
+    """'Of the N Kenya series with a desired direction, judged by <method> ..., a are On
+    track, ...', then, when the frame names its method and ``with_method``, the method's rules
+    and citation (:func:`method_sentence`); the key findings leave those to the section."""
     if prog.empty:
         return f"There is nothing to assess for {name}: the store holds no series for it."
     judged = prog[prog["category"] != NOT_ASSESSED]
@@ -83,10 +92,38 @@ def progress_sentence(prog: pd.DataFrame, name: str, base_year: int) -> str:
     text = _join_list(parts)
     skipped = int((prog["category"] == NOT_ASSESSED).sum())
     rest = f"; {skipped} more have no desired direction and are not assessed" if skipped else ""
-    return (
-        f"Of the {len(judged)} series for {name} with a target or desired direction, judged "
+    named = "method" in prog and prog["method"].notna().any()
+    by = f" by the {progress.method_spec(method_of(prog))['name']}" if named else ""
+    sentence = (
+        f"Of the {len(judged)} series for {name} with a target or desired direction, judged{by} "
         f"on growth since {base_year} (or the series' first year), {text}{rest}."
     )
+    if not named or not with_method:
+        return sentence
+    return f"{sentence} {method_sentence(method_of(prog))}"
+
+
+def method_sentence(method: str = progress.DEFAULT_METHOD) -> str:
+    """Which published method judged progress, its thresholds and where it is documented."""
+    spec = progress.method_spec(method)
+    bounds = spec["thresholds"]
+    ratio = " and ".join(f"{100 * v:g}%" for v in bounds["with_target"].values() if v > 0)
+    growth = " and ".join(f"{100 * v:g}%" for v in bounds["without_target"].values() if v > 0)
+    decline = ""
+    if min(bounds["without_target"].values()) == 0 and min(bounds["with_target"].values()) == 0:
+        decline = f"; any decline is '{spec['categories'][-1]}'"
+    return (
+        f"Categories follow the {spec['name']} ({progress.citation(method)}): with a target, "
+        f"the ratio of actual to required annual growth against {ratio}; without one, annual "
+        f"growth in the desired direction against {growth} a year{decline}."
+    )
+
+
+def method_label(method: str = progress.DEFAULT_METHOD) -> str:
+    """A short line for a figure's subtitle: the method's name, publisher and year."""
+    spec = progress.method_spec(method)
+    cite = spec["citation"]
+    return f"{spec['name']} ({cite['publisher']}, {cite['year']})"
 
 
 def gap_sentence(table: pd.DataFrame, targets: pd.DataFrame, name: str) -> str:

@@ -286,7 +286,7 @@ def income_medians(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame
 
 
 def median_trends(medians: pd.DataFrame, by: str, level: float) -> pd.DataFrame:
-    """Linear trend (HAC) of each group's median series: one ``slope`` row per group."""
+    """Linear trend (AR(1) errors) of each group's median series: one ``slope`` row per group."""
     if medians.empty:
         return pd.DataFrame(columns=["series", by, *results.RESULT_COLUMNS])
     result = medians.pipe(

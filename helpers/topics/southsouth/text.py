@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.models import results
+from helpers.models.trends import CAVEAT
 from helpers.topics import prose
 from helpers.topics.oda.data import TARGET as UN_TARGET
 from helpers.topics.southsouth.data import BEYOND_DAC, DAC_MEMBERS, GE_START, SHORT_NAMES
@@ -58,8 +59,17 @@ def growth_sentence(result: pd.DataFrame, label: str, level: float) -> str:
     r = row.iloc[0]
     return (
         f"{label}: {r.estimate:+.1%} a year (log-linear trend over {r.n} years, "
-        f"{level:.0%} interval {r.ci_low:+.1%} to {r.ci_high:+.1%})."
+        f"{level:.0%} interval {r.ci_low:+.1%} to {r.ci_high:+.1%}"
+        f"{', allowing for AR(1) errors' if r.method.endswith('gls_ar1') else ''})"
+        f".{caveat_sentence(r.note)}"
     )
+
+
+def caveat_sentence(note: str) -> str:
+    """The caveat a model left in its ``note`` as a sentence (with a leading space), or ""."""
+    _, found, text = note.partition(CAVEAT)
+    text = text.split("; ")[0]
+    return f" {text[:1].upper()}{text[1:]}." if found else ""
 
 
 def reporting_sentence(totals: pd.DataFrame) -> str | None:
@@ -86,7 +96,7 @@ def forecast_sentence(result: pd.DataFrame, label: str, level: float) -> str:
     return (
         f"A local-linear-trend forecast puts {label} at {fmt_usd(last.estimate)} in "
         f"{last.year} ({level:.0%} prediction interval {span}); an extrapolation of the "
-        "past, not a projection of pledges."
+        f"past, not a projection of pledges.{caveat_sentence(last.note)}"
     )
 
 
@@ -155,5 +165,6 @@ def trend_sentences(trends: pd.DataFrame, by: str, level: float) -> list[str]:
         out.append(
             f"{label}: median {row.estimate:+.3f} percentage points of GDP a year "
             f"({level:.0%} interval {row.ci_low:+.3f} to {row.ci_high:+.3f}; {verdict} trend)."
+            f"{caveat_sentence(row.note)}"
         )
     return out

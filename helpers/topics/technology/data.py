@@ -11,7 +11,10 @@ Conventions fixed here so that the notebook and its tests agree:
 - **Adoption curves** are fractional logits (``adoption.fractional_logit``) with a saturation
   level: 100 for the share of the population using the internet, a parameter for mobile
   subscriptions (people can hold several SIMs, so 100 per 100 people is no ceiling).
-  Targets (50, 75) are in the series' own units.
+  Targets (50, 75) are in the series' own units. Every projected year is conditional on that
+  saturation, so the tables also carry the years at a saturation ``SENSITIVITY`` (10%) lower
+  and higher, and the ceiling a free three-parameter logistic finds in the data; no year is
+  projected for a level above that estimated ceiling.
 
 Example:
     >>> fits = technology.fit_adoption(internet, "economy", saturation=100, level=0.95)
@@ -40,6 +43,7 @@ SERIES = {
 RECENT_WINDOW = 5
 MAX_LINES = 8  # economies one trajectory figure can show legibly
 TARGETS = (50.0, 75.0)
+SENSITIVITY = 0.1  # saturation +-10%: the range of years the assumed ceiling alone can move
 HIGH, LOW = "High income", "Low income"
 
 
@@ -120,10 +124,10 @@ def fit_adoption(
         peak = series.max()
         if peak > saturation:
             note = f"values reach {peak:.0f}, above the saturation level {saturation:g}"
-            result = insufficient("slope", "fractional_logit_hc1", len(series), note)
+            result = insufficient("slope", "fractional_logit_ar1", len(series), note)
             result["status"] = "above saturation"
         else:
-            result = adoption.fractional_logit(series, saturation, level, targets)
+            result = adoption.fractional_logit(series, saturation, level, targets, SENSITIVITY)
         result.insert(0, by, unit)
         pieces.append(result)
     if not pieces:
@@ -137,10 +141,28 @@ def _status(rows: pd.DataFrame) -> tuple[str, str]:
     status = rows["status"].iloc[0]
     if status != OK:
         return status, rows["note"].iloc[0]
-    reach = rows[rows["term"].str.startswith("year_reach")]
+    reach = rows[rows["term"].str.fullmatch(r"year_reach_[^ ]+")]
     if reach["estimate"].isna().all():
-        return "no upward trend", reach["note"].iloc[0] if len(reach) else ""
+        notes = reach["note"].tolist()
+        for phrase, status in (
+            ("level off below", "ceiling below level"),
+            ("not significant", "upward trend not significant"),
+        ):
+            if any(phrase in note for note in notes):
+                return status, notes[0]
+        return "no upward trend", notes[0] if notes else ""
     return OK, "; ".join(dict.fromkeys(n for n in reach["note"] if n))
+
+
+def _sensitivity_years(fit: pd.DataFrame, target: float) -> tuple[float, float]:
+    """Years of reaching ``target`` at the lower and at the higher saturation."""
+    prefix = f"year_reach_{target:g} (saturation "
+    rows = fit[fit["term"].str.startswith(prefix, na=False)]
+    if rows.empty:
+        return np.nan, np.nan
+    saturation = rows["term"].str.slice(len(prefix), -1).astype(float)
+    rows = rows.assign(_saturation=saturation.to_numpy()).sort_values("_saturation")
+    return rows["estimate"].iloc[0], rows["estimate"].iloc[-1]
 
 
 def reach_table(
@@ -150,7 +172,11 @@ def reach_table(
 
     Units without a usable fit keep their row, with NaN years and ``status``/``note``
     saying why (``no data``, ``insufficient data``, ``above saturation``, ``no upward
-    trend``).
+    trend``, ``upward trend not significant``, ``ceiling below level``). Besides each
+    target's year and interval, the table has ``sat_low_<t>`` and ``sat_high_<t>``: the years
+    at a saturation ``SENSITIVITY`` lower and higher (NaN where that fit cannot run), and
+    ``ceiling``, ``ceiling_low``, ``ceiling_high``: the ceiling estimated from the data (NaN
+    while the data show no bend).
     """
     rows = []
     for unit in units:
@@ -163,6 +189,16 @@ def reach_table(
             row[f"year_reach_{target:g}"] = term["estimate"].iloc[0] if found else np.nan
             row[f"ci_low_{target:g}"] = term["ci_low"].iloc[0] if found else np.nan
             row[f"ci_high_{target:g}"] = term["ci_high"].iloc[0] if found else np.nan
+            row[f"sat_low_{target:g}"], row[f"sat_high_{target:g}"] = _sensitivity_years(
+                fit, target
+            )
+        ceiling = fit[fit["term"] == "ceiling"]
+        for column, source in (
+            ("ceiling", "estimate"),
+            ("ceiling_low", "ci_low"),
+            ("ceiling_high", "ci_high"),
+        ):
+            row[column] = ceiling[source].iloc[0] if len(ceiling) else np.nan
         slope = fit[fit["term"] == "slope"]["estimate"]
         row["slope_logit"] = slope.iloc[0] if len(slope) else np.nan
         row["n"] = int(fit["n"].iloc[0]) if len(fit) else 0

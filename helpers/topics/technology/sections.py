@@ -92,9 +92,10 @@ def adoption_section(
 
 
 def divide_section(tech: pd.DataFrame | None, reference: pd.DataFrame, level: float) -> Section:
-    """The digital divide in internet use: the high-low income gap, dispersion, sigma- and
-    beta-convergence (in levels), over the well-covered years; sentences, the convergence
-    table and the divide figure."""
+    """The digital divide in internet use: the high-low income gap, dispersion,
+    sigma-convergence (coefficient of variation, balanced panel) and beta-convergence (in
+    levels), over the well-covered years; sentences, the convergence table and the divide
+    figure."""
     if skip := require(tech, technology.INTERNET, "The digital-divide section"):
         return skip
     internet = technology.trim_thin_years(tech)
@@ -103,7 +104,9 @@ def divide_section(tech: pd.DataFrame | None, reference: pd.DataFrame, level: fl
     medians = medians[medians["series"] == technology.INTERNET]
     gap = technology.income_gap(medians)
     spread = convergence.dispersion(internet)
-    sigma = convergence.sigma_convergence(internet, level=level)
+    # The coefficient of variation: scale-free like logs, but defined at the 0% some
+    # economies reported early on; on a balanced panel (the default).
+    sigma = convergence.sigma_convergence(internet, measure="cv", level=level)
     first, last = int(internet["year"].min()), int(internet["year"].max())
     beta = convergence.beta_convergence(internet, first, last, log=False, level=level)
     table = pd.concat([sigma, beta], ignore_index=True)

@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.models.results import OK
 from helpers.tidy import wrangle
 from helpers.topics import prose
-from helpers.topics.technology.data import INTERNET, SERIES
+from helpers.topics.technology.data import INTERNET, SENSITIVITY, SERIES, TARGETS
 
 # --- latest values -------------------------------------------------------------------------
 
@@ -89,16 +89,37 @@ def adoption_sentences(adoption: pd.DataFrame, level: float) -> list[str]:
 
 
 def reach_sentences(table: pd.DataFrame, level: float, kind: str = "income group") -> list[str]:
-    """One line per ``kind`` unit with a projected year: when it reaches 50 and 75."""
+    """One line per ``kind`` unit with a projected year: when it reaches 50 and 75, the range
+    a saturation 10% higher or lower gives, and the ceiling the data suggest."""
     lines = []
     for r in table[(table["kind"] == kind) & (table["status"] == OK)].itertuples():
         label = SERIES.get(r.series, r.series).split(" (")[0].lower()
+        parts = [_reach_part(r._asdict(), target, level) for target in TARGETS]
+        ceiling = ""
+        if pd.notna(r.ceiling):
+            ceiling = (
+                f"; ceiling estimated from the data {r.ceiling:.0f} "
+                f"({r.ceiling_low:.0f}-{r.ceiling_high:.0f})"
+            )
         lines.append(
-            f"- {r.unit}, {label}: 50 around {r.year_reach_50:.0f} ({level:.0%} interval "
-            f"{r.ci_low_50:.0f}-{r.ci_high_50:.0f}), 75 around {r.year_reach_75:.0f} "
-            f"({r.ci_low_75:.0f}-{r.ci_high_75:.0f})"
+            f"- {r.unit}, {label}: {', '.join(parts)} (saturation {r.saturation:g}){ceiling}"
         )
     return lines
+
+
+def _reach_part(row: dict, target: float, level: float) -> str:
+    """ "50 around 2012 (95% interval 2011-2013; 2011-2014 at saturation +-10%)"."""
+    t = f"{target:g}"
+    year = row.get(f"year_reach_{t}")
+    if year is None or pd.isna(year):
+        return f"{t} not projected"
+    text = f"{t} around {year:.0f} ({level:.0%} interval {row[f'ci_low_{t}']:.0f}-"
+    text += f"{row[f'ci_high_{t}']:.0f}"
+    years = [row.get(f"sat_low_{t}"), year, row.get(f"sat_high_{t}")]
+    years = [y for y in years if y is not None and pd.notna(y)]
+    if len(years) > 1:
+        text += f"; {min(years):.0f}-{max(years):.0f} at saturation \u00b1{SENSITIVITY:.0%}"
+    return text + ")"
 
 
 def status_sentences(table: pd.DataFrame) -> list[str]:
@@ -128,7 +149,8 @@ def gap_sentence(gap: pd.DataFrame | None) -> str | None:
 
 
 def convergence_sentences(table: pd.DataFrame, level: float) -> list[str]:
-    """Plain-language reading of the ``sigma_trend`` and ``beta`` rows (shares, levels)."""
+    """Plain-language reading of the ``sigma_trend`` and ``beta`` rows (shares; beta in
+    levels, sigma on the measure its note names)."""
     lines = []
     for row in table.itertuples(index=False):
         if row.status != OK:
@@ -138,10 +160,21 @@ def convergence_sentences(table: pd.DataFrame, level: float) -> list[str]:
         interval = f"{level:.0%} interval {row.ci_low:+.3f} to {row.ci_high:+.3f}"
         if row.term == "sigma_trend":
             way = "widened" if row.estimate > 0 else "narrowed"
-            what = f"The spread across economies {way} by {abs(row.estimate):.2f} pp a year"
+            label, size = _sigma_change(row)
+            what = f"The spread across economies ({label}) {way} by {size} a year"
         else:
             way = "started lower gained more" if row.estimate < 0 else "started higher gained more"
             what = f"Beta {row.estimate:+.3f}: economies that {way} per year"
         verdict = "" if clear else "; not distinguishable from zero"
         lines.append(f"{what} ({interval}{verdict}; {row.note}).")
     return lines
+
+
+def _sigma_change(row) -> tuple[str, str]:
+    """The dispersion measure the note names, and the yearly change in its units."""
+    size = abs(row.estimate)
+    if "coefficient of variation" in row.note:
+        return "coefficient of variation", f"{size:.4f}"
+    if "sd of log values" in row.note:
+        return "standard deviation of logs", f"{size:.4f}"
+    return "standard deviation", f"{size:.2f} pp"

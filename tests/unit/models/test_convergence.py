@@ -99,7 +99,7 @@ def test_sigma_convergence_negative_slope_for_shrinking_dispersion():
     offsets = np.linspace(-1, 1, 8)
     shrink = 1 - 0.04 * (years - 2000)
     frame = _long({f"E{i}": 50 + 10 * o * shrink for i, o in enumerate(offsets)}, years)
-    result = convergence.sigma_convergence(frame)
+    result = convergence.sigma_convergence(frame, measure="sd")
     assert result["term"].tolist() == ["sigma_trend"]
     assert result["estimate"].iloc[0] < 0
     assert result["p_value"].iloc[0] < 0.01
@@ -121,8 +121,9 @@ def test_sigma_convergence_constant_dispersion_is_insufficient():
 def test_sigma_convergence_notes_changing_composition():
     years = np.arange(2000, 2010)
     values = {"A": np.linspace(1, 2, 10), "B": np.linspace(5, 3, 10), "C": [np.nan] * 5 + [9.0] * 5}
-    note = convergence.sigma_convergence(_long(values, years))["note"].iloc[0]
-    assert "economies per year vary 2-3" in note
+    result = convergence.sigma_convergence(_long(values, years), balanced=False)
+    assert "unbalanced panel: economies per year vary 2-3" in result["note"].iloc[0]
+    assert result["method"].iloc[0].endswith("_unbalanced")
 
 
 def test_beta_convergence_all_missing_is_insufficient():
@@ -155,3 +156,83 @@ def test_sigma_convergence_rejects_bad_level():
     frame = _long({"A": [1.0, 2.0], "B": [3.0, 5.0]}, [2000, 2001])
     with pytest.raises(ValueError, match="level"):
         convergence.sigma_convergence(frame, level=0)
+
+
+def _common_growth(shrink: float = 0.0, years: int = 20, seed: int = 0) -> pd.DataFrame:
+    """30 economies growing 5% a year together; log dispersion constant (or shrinking by
+    ``shrink`` a year), with small independent noise."""
+    rng = np.random.default_rng(seed)
+    start = rng.normal(0, 0.8, 30)
+    year = np.arange(2000, 2000 + years)
+    logs = (
+        np.log(100)
+        + start[None, :] * (1 - shrink * (year - 2000))[:, None]
+        + 0.05 * (year - 2000)[:, None]
+        + rng.normal(0, 0.02, (years, 30))
+    )
+    return _long({f"E{i:02d}": np.exp(logs[:, i]) for i in range(30)}, year)
+
+
+def test_sigma_convergence_default_is_on_logs_and_sees_no_divergence_with_common_growth():
+    frame = _common_growth()
+    result = convergence.sigma_convergence(frame)
+    assert "sd of log values" in result["note"].iloc[0]
+    assert result["p_value"].iloc[0] > 0.05
+    assert result["ci_low"].iloc[0] < 0 < result["ci_high"].iloc[0]
+    # In levels, the same data look like divergence.
+    levels = convergence.sigma_convergence(frame, measure="sd")
+    assert levels["estimate"].iloc[0] > 0 and levels["p_value"].iloc[0] < 0.05
+
+
+def test_sigma_convergence_on_logs_finds_shrinking_log_dispersion():
+    result = convergence.sigma_convergence(_common_growth(shrink=0.02))
+    assert result["estimate"].iloc[0] < 0
+    assert result["p_value"].iloc[0] < 0.05
+
+
+def test_sigma_convergence_cv_is_scale_free():
+    frame = _common_growth()
+    scaled = frame.assign(value=frame["value"] * 1000)
+    pdt.assert_frame_equal(
+        convergence.sigma_convergence(frame, measure="cv"),
+        convergence.sigma_convergence(scaled, measure="cv"),
+    )
+
+
+def test_sigma_convergence_balanced_panel_drops_economies_missing_years():
+    frame = _common_growth(years=10)
+    holed = frame[~((frame["economy"] == "E03") & (frame["year"] == 2004))]
+    result = convergence.sigma_convergence(holed)
+    assert (
+        "balanced panel: 29 of 30 economies observed in every year 2000-2009"
+        in (result["note"].iloc[0])
+    )
+    without = convergence.sigma_convergence(frame[frame["economy"] != "E03"])
+    pdt.assert_frame_equal(result.drop(columns="note"), without.drop(columns="note"))
+    unbalanced = convergence.sigma_convergence(holed, balanced=False)
+    assert unbalanced["method"].iloc[0] == "sigma_convergence_ols_ar1_unbalanced"
+    assert "unbalanced panel" in unbalanced["note"].iloc[0]
+
+
+def test_sigma_convergence_balanced_panel_too_thin_is_insufficient():
+    frame = _long(
+        {"A": [1.0, 2.0, np.nan, 3.0, 4.0, 5.0], "B": [2.0, np.nan] + [3.0] * 4}, range(6)
+    )
+    result = convergence.sigma_convergence(frame)
+    synthetic.assert_insufficient(result, 0, "balanced panel: 0 of 2")
+
+
+def test_sigma_convergence_log_rejects_zero():
+    frame = _long({"A": [0.0, 2.0], "B": [3.0, 5.0]}, [2000, 2001])
+    with pytest.raises(ValueError, match="positive"):
+        convergence.sigma_convergence(frame)
+
+
+def test_sigma_convergence_rejects_unknown_measure():
+    with pytest.raises(ValueError, match="measure"):
+        convergence.sigma_convergence(_common_growth(), measure="range")
+
+
+def test_beta_convergence_notes_regression_to_the_mean():
+    note = synthetic.term(convergence.beta_convergence(_beta_panel(), 2000, 2020), "beta")["note"]
+    assert "Galton" in note and "Quah 1993" in note and "Friedman 1992" in note

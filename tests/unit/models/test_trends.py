@@ -1,14 +1,10 @@
-"""Trends, structural-break tests and forecasts: known-parameter recovery and edge cases."""
+"""Linear and log-linear trends and growth rates: known-parameter recovery and edge cases."""
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-import pandas as pd
-import pandas.testing as pdt
 import pytest
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
+import statsmodels.api as sm
 
 from helpers import models
 from helpers.models import trends
@@ -25,9 +21,62 @@ def test_linear_trend_recovers_slope_under_ar1_noise():
     assert slope["p_value"] < 0.001
 
 
+def test_linear_trend_note_names_the_method_and_its_limit():
+    slope = synthetic.term(models.linear_trend(synthetic.trend()), "slope")
+    assert slope["method"] == "gls_ar1"
+    assert "Prais-Winsten GLS, AR(1) errors" in slope["note"]
+    assert "by REML" in slope["note"] and "t(21) intervals" in slope["note"]
+    assert "more persistent than AR(1)" in slope["note"]
+    assert trends.CAVEAT not in slope["note"]  # 24 years: no short-series caveat
+
+
+def test_linear_trend_short_series_carries_a_caveat():
+    note = synthetic.term(models.linear_trend(synthetic.trend().iloc[:10]), "slope")["note"]
+    assert note.split("; ")[-1].startswith("caveat: with only 10 years")
+
+
+def test_linear_trend_iid_matches_classical_ols():
+    data = synthetic.trend()
+    slope = synthetic.term(models.linear_trend(data, level=0.9, errors="iid"), "slope")
+    fit = sm.OLS(data.to_numpy(), sm.add_constant(data.index.to_numpy(dtype=float))).fit()
+    assert slope["method"] == "ols"
+    assert slope["estimate"] == pytest.approx(fit.params[1])
+    assert [slope["ci_low"], slope["ci_high"]] == pytest.approx(fit.conf_int(0.1)[1])
+    assert slope["p_value"] == pytest.approx(fit.pvalues[1])
+
+
+def test_linear_trend_gaps_use_calendar_year_correlation():
+    # GLS with corr = rho ** |year difference| at the REML rho, written out in full.
+    data = synthetic.trend().drop([2005, 2006, 2015])
+    years = data.index.to_numpy(dtype=float)
+    index, *_ = trends.ar1_reml(years, trends.line_design(years), data.to_numpy()[:, None])
+    rho = trends.RHO_GRID[index[0]]
+    corr = rho ** np.abs(years[:, None] - years[None, :])
+    fit = sm.GLS(data.to_numpy(), sm.add_constant(years), sigma=corr).fit()
+    slope = synthetic.term(models.linear_trend(data), "slope")
+    assert slope["estimate"] == pytest.approx(fit.params[1])
+    half = (slope["ci_high"] - slope["ci_low"]) / 2
+    assert half == pytest.approx(fit.bse[1] * trends.stats.t.ppf(0.975, len(years) - 3))
+    assert f"rho {rho:.2f} by REML" in slope["note"]
+
+
+def test_linear_trend_exact_line_has_zero_width_interval():
+    slope = synthetic.term(models.linear_trend(synthetic.series(2.0 + 0.5 * np.arange(8))), "slope")
+    assert slope["estimate"] == pytest.approx(0.5)
+    assert slope["ci_low"] == pytest.approx(0.5) and slope["ci_high"] == pytest.approx(0.5)
+    assert "exact fit" in slope["note"]
+
+
+def test_linear_trend_hac_lags_opts_in_to_newey_west():
+    slope = synthetic.term(models.linear_trend(synthetic.trend(), hac_lags=3), "slope")
+    assert slope["method"] == "ols_hac"
+    assert "maxlags=3" in slope["note"] and "caveat: Newey-West" in slope["note"]
+
+
 def test_linear_trend_records_default_hac_lags():
     # 24 points: int(4 * 0.24 ** (2/9)) = 2
-    assert "maxlags=2" in synthetic.term(models.linear_trend(synthetic.trend()), "slope")["note"]
+    result = models.linear_trend(synthetic.trend(), errors="hac")
+    assert "maxlags=2" in synthetic.term(result, "slope")["note"]
 
 
 def test_linear_trend_rejects_negative_hac_lags():
@@ -35,10 +84,19 @@ def test_linear_trend_rejects_negative_hac_lags():
         models.linear_trend(synthetic.trend(), hac_lags=-1)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"), [({"errors": "ar2"}, "errors"), ({"errors": "iid", "hac_lags": 2}, "hac")]
+)
+def test_linear_trend_rejects_bad_error_models(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        models.linear_trend(synthetic.trend(), **kwargs)
+
+
 def test_loglinear_trend_recovers_growth_rate():
     growth = synthetic.term(models.loglinear_trend(synthetic.growth(0.04)), "growth_rate")
     assert growth["estimate"] == pytest.approx(0.04, abs=0.005)
     assert growth["ci_low"] < 0.04 < growth["ci_high"]
+    assert growth["method"] == "loglinear_gls_ar1"
 
 
 def test_loglinear_trend_counts_non_positive_values():
@@ -60,113 +118,5 @@ def test_cagr_endpoint_matches_hand_computation():
 def test_cagr_from_loglinear_fit_covers_true_rate():
     rate = synthetic.term(models.cagr(synthetic.growth(0.04)), "cagr")
     assert rate["ci_low"] < 0.04 < rate["ci_high"]
-
-
-# --- breaks --------------------------------------------------------------------------------
-
-
-def _white_trend(seed: int, years=synthetic.YEARS) -> pd.Series:
-    rng = np.random.default_rng(seed)
-    return synthetic.series(3 + 0.5 * (years - 2000) + rng.normal(0, 0.5, len(years)), years)
-
-
-def test_chow_detects_level_shift():
-    data = _white_trend(0) + np.where(synthetic.YEARS >= 2018, 2.5, 0)  # 5 noise sd
-    result = models.chow_test(data, 2018)
-    assert result["p_value"].iloc[0] < 0.01
-    assert "F(2, 20)" in result["note"].iloc[0]
-
-
-def test_chow_does_not_reject_without_break():
-    # A fixed seed; with a 5% test about one seed in twenty would reject.
-    assert models.chow_test(_white_trend(2), 2018)["p_value"].iloc[0] > 0.05
-
-
-def test_chow_short_segment_is_insufficient():
-    result = models.chow_test(_white_trend(0), 2022)
-    synthetic.assert_insufficient(result, 24, "22 points before 2022 and 2 from it")
-
-
-def test_chow_rejects_min_segment_below_two():
-    with pytest.raises(ValueError, match="min_segment"):
-        models.chow_test(_white_trend(0), 2010, min_segment=1)
-
-
-def test_cusum_detects_level_shift_in_long_series():
-    years = np.arange(1960, 2024)
-    data = _white_trend(0, years) + np.where(years >= 2000, 3.0, 0)
-    assert models.cusum_test(data)["p_value"].iloc[0] < 0.01
-
-
-def test_cusum_does_not_reject_stable_trend():
-    result = models.cusum_test(_white_trend(0, np.arange(1960, 2024)))
-    assert result["p_value"].iloc[0] > 0.05
-    assert "stability not rejected" in result["note"].iloc[0]
-
-
-def test_cusum_exact_line_is_insufficient():
-    synthetic.assert_insufficient(
-        models.cusum_test(synthetic.series(2.0 * np.arange(12))), 12, "straight line"
-    )
-
-
-# --- forecasts -----------------------------------------------------------------------------
-
-
-def _clean_trend() -> pd.Series:
-    rng = np.random.default_rng(1)
-    return synthetic.series(3 + 0.5 * (synthetic.YEARS[:20] - 2000) + rng.normal(0, 0.2, 20))
-
-
-def test_forecast_years_follow_the_last_observation():
-    result = models.forecast(_clean_trend(), horizon=3)
-    pdt.assert_series_equal(
-        result["year"], pd.Series([2020, 2021, 2022], dtype="Int64", name="year")
-    )
-    assert (result["term"] == "forecast").all()
-
-
-def test_forecast_intervals_widen_with_horizon():
-    result = models.forecast(synthetic.trend(), horizon=6)
-    assert (np.diff(result["ci_high"] - result["ci_low"]) > 0).all()
-
-
-@pytest.mark.parametrize("method", models.FORECAST_METHODS)
-def test_forecast_intervals_contain_true_continuation(method):
-    result = models.forecast(_clean_trend(), horizon=5, method=method)
-    truth = 3 + 0.5 * (result["year"].to_numpy(dtype=float) - 2000)
-    assert ((result["ci_low"] < truth) & (truth < result["ci_high"])).all()
-
-
-def test_forecast_is_deterministic():
-    pdt.assert_frame_equal(models.forecast(synthetic.trend()), models.forecast(synthetic.trend()))
-
-
-def test_forecast_local_linear_trend_accepts_gaps():
-    result = models.forecast(synthetic.trend().drop([2005, 2010]))
-    assert (result["status"] == OK).all()
-    assert (result["n"] == 22).all()
-
-
-def test_forecast_holt_with_gaps_is_insufficient():
-    result = models.forecast(synthetic.trend().drop([2005, 2010]), method="holt")
-    synthetic.assert_insufficient(result, 22, "missing [2005, 2010]")
-    assert result["year"].isna().all()
-
-
-def test_forecast_records_convergence_warning_in_note(monkeypatch):
-    def noisy_fit(z, horizon, level):
-        warnings.warn("optimiser stopped", ConvergenceWarning, stacklevel=1)
-        return np.tile([0.0, -1.0, 1.0], (horizon, 1))
-
-    monkeypatch.setattr(trends, "_ucm_forecast", noisy_fit)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # nothing may escape to the caller
-        result = models.forecast(synthetic.trend(), horizon=2)
-    assert (result["note"] == "did not fully converge").all()
-
-
-@pytest.mark.parametrize(("argument", "value"), [("horizon", 0), ("method", "arima")])
-def test_forecast_rejects_bad_arguments(argument, value):
-    with pytest.raises(ValueError, match=argument):
-        models.forecast(synthetic.trend(), **{argument: value})
+    assert rate["method"] == "cagr_loglinear_gls_ar1"
+    assert "Prais-Winsten" in rate["note"]

@@ -441,3 +441,17 @@ def test_plot_dependence_and_ldc_share_draw(axes):
     share = pd.DataFrame({"year": [2000, 2001], "share": [20.0, 60.0]})
     oda_figures.plot_ldc_share(axes[0], share)
     assert axes[0].get_ylim()[1] == pytest.approx(66.0)
+
+
+def test_model_sentences_state_the_assumption_and_the_short_series_caveat():
+    rng = np.random.default_rng(1)
+    years = np.arange(2008, 2020)
+    data = pd.Series(1000 * 1.03 ** (years - 2000) * np.exp(rng.normal(0, 0.02, 12)), years)
+    chow = oda_text.chow_sentence(models.chow_test(data, 2014), 2014, 0.95)
+    assert "allows for AR(1) errors" in chow
+    assert "With only 12 points the test has little power" in chow
+    trend = oda_text.trend_sentence(models.loglinear_trend(data), 0.95, "ODA")
+    assert "over 2008-2019 (95% interval" in trend and "allowing for AR(1) errors" in trend
+    assert trend.endswith("likely too narrow if the errors are autocorrelated.")
+    classical = oda_text.chow_sentence(models.chow_test(data, 2014, errors="iid"), 2014, 0.95)
+    assert "assumes independent errors" in classical

@@ -291,20 +291,44 @@ def test_assess_matches_assess_progress_and_skips_directionless_series():
     assert out.at["IT.NET.USER.ZS", "category"] == direct["category"]
     assert out.at["IT.NET.USER.ZS", "actual_cagr"] == pytest.approx(direct["actual_cagr"])
     assert out.at["SP.POP.TOTL", "category"] == scorecard.NOT_ASSESSED
+    assert set(out["method"]) == {"open_sdg"}
+
+
+def test_assess_passes_the_method_on_and_refuses_an_unknown_one():
+    own = tidy_rows("KEN", "IT.NET.USER.ZS", {2015: 20.0, 2020: 45.0})
+    out = scorecard.assess(own, scorecard.load_targets(), 2015, method="open_sdg")
+    assert out.at[0, "method"] == "open_sdg"
+    assert out.at[0, "category"] in progress.categories("open_sdg")
+    with pytest.raises(ValueError, match="known methods"):
+        scorecard.assess(own, scorecard.load_targets(), 2015, method="made_up")
+
+
+def test_category_counts_follow_the_method_order_best_first():
+    prog = pd.DataFrame(
+        {
+            "category": ["Deterioration", "On track", "insufficient data", "On track"],
+            "method": "open_sdg",
+        }
+    )
+    counts = scorecard.category_counts(prog)
+    assert list(counts.index) == ["On track", "Deterioration", "insufficient data"]
+    assert list(counts) == [2, 1, 1]
 
 
 def test_assess_uses_the_earliest_base_and_names_short_data():
     own = pd.concat(
         [
             tidy_rows("NOR", "DAC1.ODA.GNI.GE", {2018: 0.94, 2019: 1.02, 2020: 1.11}),
-            tidy_rows("NOR", "DAC1.ODA.NET.CONSTANT", {2018: 1.0, 2019: 2.0, 2020: 3.0}),
+            # one year only: Open SDG needs two ("Unable to assess")
+            tidy_rows("NOR", "DAC1.ODA.NET.CONSTANT", {2020: 3.0}),
         ]
     )
     out = scorecard.assess(own, scorecard.load_targets(), 2015).set_index("series")
     assert out.at["DAC1.ODA.GNI.GE", "base_from"] == 2018
-    assert out.at["DAC1.ODA.GNI.GE", "category"] == "on track"
-    assert out.at["DAC1.ODA.GNI.GE", "note"].startswith("target met")
+    assert out.at["DAC1.ODA.GNI.GE", "category"] == "Target achieved"
+    assert out.at["DAC1.ODA.GNI.GE", "note"].startswith("target achieved")
     assert out.at["DAC1.ODA.NET.CONSTANT", "category"] == "insufficient data"
+    assert out.at["DAC1.ODA.NET.CONSTANT", "note"].startswith("Unable to assess")
 
 
 # --- narrative -----------------------------------------------------------------------------
@@ -316,13 +340,37 @@ def _progress(categories):
 
 def test_progress_sentence_counts_categories():
     text = scorecard_text.progress_sentence(
-        _progress(["on track", "regressing", "on track", "insufficient data", "not assessed"]),
+        _progress(["On track", "Deterioration", "On track", "insufficient data", "not assessed"]),
         "Kenya",
         2015,
     )
     assert "Of the 4 series for Kenya" in text
-    assert "2 on track, 1 regressing and 1 with insufficient data" in text
+    assert "2 On track, 1 Deterioration and 1 with insufficient data" in text
     assert "1 more have no desired direction" in text
+
+
+def test_progress_sentence_names_and_cites_the_method():
+    prog = _progress(["On track", "Deterioration"]).assign(method="open_sdg")
+    text = scorecard_text.progress_sentence(prog, "Kenya", 2015)
+    assert "Open SDG / Statistics Canada progress measure" in text
+    assert "https://open-sdg.readthedocs.io/en/latest/progress-methodology/" in text
+    assert "against 95% and 60%" in text and "against 1.5% and 0.5% a year" in text
+    assert "any decline is 'Deterioration'" in text
+
+
+def test_method_label_names_publisher_and_year():
+    label = scorecard_text.method_label("open_sdg")
+    assert label.startswith("Open SDG / Statistics Canada progress measure (Open SDG")
+    assert "2025" in label
+
+
+def test_category_colours_go_by_rank_not_by_label():
+    colours = scorecard_figures.category_colours("open_sdg")
+    ranked = [colours[c] for c in progress.categories("open_sdg")]
+    assert ranked[0] == scorecard_figures.RANK_COLOURS[0]
+    assert ranked[-1] == scorecard_figures.RANK_COLOURS[-1]
+    assert len(set(ranked)) == len(ranked)
+    assert colours["insufficient data"] == scorecard_figures.NO_CATEGORY_COLOUR
 
 
 def test_progress_sentence_without_anything_to_assess():

@@ -299,3 +299,14 @@ def test_figures_draw_without_error():
     )
     assert "No data for" in axes2[0].texts[0].get_text()
     plt.close("all")
+
+
+def test_growth_sentence_prints_the_short_series_caveat():
+    series = pd.Series(100 * 1.05 ** np.arange(8) * [1, 1.01, 0.99, 1, 1.02, 0.98, 1, 1.01])
+    result = models.cagr(series.set_axis(range(2000, 2008)))
+    text = southsouth_text.growth_sentence(result, "DAC members", 0.9)
+    assert "allowing for AR(1) errors)." in text
+    assert text.endswith(
+        "With only 8 years the autocorrelation is poorly estimated and the "
+        "interval is likely too narrow if the errors are autocorrelated."
+    )

@@ -202,3 +202,22 @@ def test_figures_draw_without_error():
     gap = technology.income_gap(medians)
     technology_figures.draw_divide(axes, medians, gap, convergence.dispersion(frame))
     plt.close("all")
+
+
+def test_reach_table_carries_sensitivity_range_and_ceiling():
+    rng = np.random.default_rng(0)
+    values = np.array(_logistic(2009, slope=0.5)) * np.exp(rng.normal(0, 0.03, len(YEARS)))
+    frame = pd.DataFrame({"economy": "KEN", "year": YEARS, "value": values})
+    fits = technology.fit_adoption(frame, "economy", saturation=100.0, level=0.95)
+    row = technology.reach_table(fits, ["KEN"], "economy").iloc[0]
+    years = row[["sat_low_50", "year_reach_50", "sat_high_50"]]
+    assert years.notna().all() and years.max() - years.min() > 0.01
+    assert {"ceiling", "ceiling_low", "ceiling_high"} <= set(row.index)
+
+
+def test_reach_table_says_when_the_ceiling_is_below_the_level():
+    frame = pd.DataFrame({"economy": "KEN", "year": YEARS, "value": _logistic(2004, saturation=85)})
+    fits = technology.fit_adoption(frame, "economy", 100.0, 0.95, targets=(90.0,))
+    row = technology.reach_table(fits, ["KEN"], "economy", targets=(90.0,)).iloc[0]
+    assert np.isnan(row["year_reach_90"]) and row["status"] == "ceiling below level"
+    assert row["ceiling"] == pytest.approx(85, abs=1)
