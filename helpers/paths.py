@@ -24,6 +24,8 @@ NOTEBOOKS = ROOT / "notebooks"
 RUNS_CONFIG = ROOT / "runs"
 CATALOGUE_FILE = PACKAGE / "catalogue.yaml"
 REFERENCE_DIR = PACKAGE / "reference"
+# Written by a notebook beside its outputs (title, key findings); read by the report site.
+FINDINGS_FILE = "findings.json"
 
 
 def outputs_dir() -> Path:

@@ -1,22 +1,30 @@
 """What a notebook puts on its page: sections, Markdown, the demo banner, saved tables.
 
-A notebook shows each section of analysis with one call, ``page.show(section, output_dir)``:
-its sentences, tables and figures, or the one sentence saying why it is skipped; the tables are
-saved as CSV and the figures as PNG and SVG in ``output_dir`` (nothing is written when it is
-empty, as in JupyterLab).
+A notebook computes its sections first, opens with ``page.heading`` (its title) and
+``page.key_findings`` (the lead sentence of each section and the parameters used), then shows
+each section with one call, ``page.show(section, output_dir)``: its sentences, figures and
+tables, or the one sentence saying why it is skipped; the tables are saved as CSV and the
+figures as PNG and SVG in ``output_dir`` (nothing is written when it is empty, as in
+JupyterLab).
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers import paths
 from helpers.notebook import tables
 from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.topics import plots, prose
 from helpers.topics.section import Section
+
+MAX_FINDINGS = 5
 
 
 def md(text: str | None) -> None:
@@ -54,8 +62,8 @@ def save_table(frame: pd.DataFrame | None, name: str, output_dir: str | Path | N
 
 
 def show(section: Section | None, output_dir: str | Path | None = None) -> None:
-    """Show a section (its sentences, tables, figures, or the note why it is skipped) and save
-    its tables and figures in ``output_dir``. ``None`` shows nothing."""
+    """Show a section (its sentences, then its figures, then its tables, or the note why it is
+    skipped) and save its tables and figures in ``output_dir``. ``None`` shows nothing."""
     if section is None:
         return
     if not section.ok:
@@ -63,6 +71,10 @@ def show(section: Section | None, output_dir: str | Path | None = None) -> None:
         return
     for text in section.text:
         md(text)
+    for name, fig in section.figures.items():
+        if fig is not None:
+            plots.save(fig, name, output_dir)
+            _display_figure(fig, name)
     for name, table in section.tables.items():
         if table is not None and len(table):  # an empty table is saved, not shown
             _display(table)
@@ -72,17 +84,59 @@ def show(section: Section | None, output_dir: str | Path | None = None) -> None:
             _display(table)
     for name, table in section.saved.items():
         save_table(table, name, output_dir)
-    for name, fig in section.figures.items():
-        if fig is None:
-            continue
-        plots.save(fig, name, output_dir)
-        _display(fig)
-        plt.close(fig)  # shown once, here, not again by the inline backend at the cell's end
+
+
+def heading(title: str) -> None:
+    """The reader page's title (H1), naming the subject and the selection, e.g. "Kenya: SDG 17
+    scorecard"; the reader version of the report opens with it."""
+    md(f"# {title}")
+
+
+def key_findings(
+    title: str,
+    findings: Sequence[Section | str | None],
+    *,
+    parameters: str,
+    data: pd.DataFrame | None = None,
+    output_dir: str | Path | None = None,
+    economy: dict | None = None,
+) -> None:
+    """Show the key findings (up to five: the lead sentence of each section, or the sentences
+    given, in order), the demo banner when ``data`` are synthetic, and the parameters the run
+    used.
+
+    With an ``output_dir`` they are also written to ``findings.json`` there (title, findings,
+    parameters, demo flag and, for a country page, ``economy``), which the report site's home
+    and country pages read; the HTML report takes its title from it.
+    """
+    leads = [item.lead if isinstance(item, Section) else item for item in findings]
+    findings = [lead for lead in leads if lead][:MAX_FINDINGS]
+    banner = demo_banner(data)
+    if banner:
+        md(banner)
+    if findings:
+        md("\n".join(f"- {finding}" for finding in findings))
+    else:
+        md("No section of this notebook has data to report on; each says below what is missing.")
+    md(parameters)
+    if output_dir:
+        record = {
+            "title": title,
+            "findings": findings,
+            "parameters": parameters,
+            "demo": banner is not None,
+            "economy": economy,
+        }
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = out / f".{paths.FINDINGS_FILE}.tmp"
+        tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(out / paths.FINDINGS_FILE)
 
 
 def _display(obj) -> None:
-    """Show a table formatted for people (``tables.for_people``) or a figure; the one place
-    sections reach the notebook's output."""
+    """Show a table formatted for people (``tables.for_people``); the one place sections'
+    tables reach the notebook's output."""
     if isinstance(obj, pd.DataFrame):
         obj = tables.for_people(obj)
     try:
@@ -91,3 +145,30 @@ def _display(obj) -> None:
         print(obj)
         return
     display(obj)
+
+
+def _display_figure(fig, name: str) -> None:
+    """Show a figure as a PNG with alt text (its titles, else its name in words), which the
+    HTML reports carry as the image's ``alt``.
+
+    Figures are not pyplot figures (``plots.figure``), so no backend shows them on its own;
+    this draws the PNG itself, the same in a kernel with any backend.
+    """
+    alt = figure_alt(fig, name)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        print(alt)
+        return
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+
+
+def figure_alt(fig, name: str) -> str:
+    """A figure's alt text: its suptitle and axes titles, else ``name`` in words."""
+    titles = [fig.get_suptitle()]
+    titles += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")]
+    titles = [title for title in titles if title]
+    return "Figure: " + ("; ".join(titles) if titles else name.replace("_", " "))

@@ -1,48 +1,42 @@
-"""The static report site: an index page per run and one listing every run.
+"""The static report site: a home page, run history, country index, methods and sources,
+and one page per run.
 
-Pages are rendered from each run's ``manifest.json`` only, so they can be rebuilt at any time
-(``write_outputs_index``). They are self-contained HTML with inline CSS and relative links,
-so they work opened from disk (``file://``) or served from any sub-path. All text is escaped.
-Every page is written to a temporary file and renamed into place, so a reader never sees
-half a page.
+``<outputs>/index.html`` (home: headline findings of the latest run, a link to every report),
+``runs.html`` (every run), ``countries.html`` (the country scorecards, filterable) and
+``methods.html`` (every series with its source, vintage, licence and citation; every model
+and progress method with its citation) are rebuilt by ``write_outputs_index``;
+``runs/<run_id>/index.html`` by ``write_run_index``. They are read from each run's
+``manifest.json`` and its executions' ``findings.json`` and ``provenance.csv`` only, so they
+can be rebuilt at any time.
+
+Pages come from the Jinja2 templates in ``templates/`` (autoescaped). The one stylesheet,
+``templates/site.css``, is inlined into every page rather than linked: a run folder is
+copied, zipped and uploaded on its own (CI keeps it as an artifact), and a linked
+``../../site.css`` would leave its page unstyled there; a few kilobytes per page buy pages
+that are each complete, offline and from ``file://``, with nothing to keep in sync. Links
+are relative, so the site works from disk or from any sub-path. Every page is written to a
+temporary file and renamed into place, so a reader never sees half a page.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from html import escape
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from helpers.run import liveness
+import jinja2
+from markupsafe import Markup
+
+from helpers.run import liveness, sitedata
+from helpers.run.markup import markdown
 from helpers.sources.demo.notice import DEMO_NOTICE
 
-THUMBNAILS_PER_EXECUTION = 2
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;
-padding:0 1rem;color:#1d1d1f;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
-border-bottom:1px solid #ddd;padding-bottom:.2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
-th{background:#f6f6f6}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
-pre{background:#f6f6f6;padding:.8rem;overflow-x:auto}
-.status{font-weight:600;padding:.1rem .45rem;border-radius:.3rem;white-space:nowrap}
-.ok,.reused{background:#e3f4e6;color:#1a6b2c}
-.failed,.interrupted,.killed{background:#fde4e1;color:#a11d0f}
-.running,.running-elsewhere,.pending,.not-run,.unknown{background:#eee;color:#555}
-.demo{background:#fff3cd;border:2px solid #e0a800;color:#5c4400;padding:.8rem 1rem;
-border-radius:.4rem;font-weight:600;margin:1rem 0}
-.warn{background:#fde4e1;border:2px solid #a11d0f;color:#5c0d05;padding:.8rem 1rem;
-border-radius:.4rem;margin:1rem 0}
-.badge{background:#e0a800;color:#fff;border-radius:.3rem;padding:.05rem .35rem;font-size:.75rem}
-.meta{color:#555}.err{color:#a11d0f;font-size:.85rem}
-.thumbs{display:flex;flex-wrap:wrap;gap:1rem}.thumbs figure{margin:0;width:14rem}
-.thumbs img{max-width:14rem;max-height:11rem;border:1px solid #ddd}
-figcaption{font-size:.8rem;color:#555}
-"""
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STYLESHEET = TEMPLATES / "site.css"
+FINDINGS_ON_HOME = 3
+SITE_PAGES = ("index.html", "runs.html", "countries.html", "methods.html")
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -61,14 +55,20 @@ def write_run_index(run_dir: Path, manifest: dict | None = None) -> Path:
 
 
 def write_outputs_index(outputs: Path) -> Path:
-    """Write ``<outputs>/index.html`` listing every run under ``<outputs>/runs``, newest first."""
+    """Write the site pages in ``outputs`` (home, run history, countries, methods) from every
+    run under ``<outputs>/runs`` and the run ``<outputs>/latest`` points at. Returns the
+    home page."""
     runs = []
     for run_dir in (outputs / "runs").glob("*/"):
         if run_dir.is_dir():
             runs.append((run_dir, liveness.read_manifest(run_dir)))
     runs.sort(key=lambda r: ((r[1] or {}).get("started_at_epoch", 0), r[0].name), reverse=True)
     outputs.mkdir(parents=True, exist_ok=True)
-    write_atomic(outputs / "index.html", render_outputs(runs, outputs))
+    latest = sitedata.latest(outputs)
+    write_atomic(outputs / "runs.html", render_outputs(runs, outputs))
+    write_atomic(outputs / "countries.html", render_countries(latest, outputs))
+    write_atomic(outputs / "methods.html", render_methods(latest, outputs))
+    write_atomic(outputs / "index.html", render_home(latest, runs, outputs))
     return outputs / "index.html"
 
 
@@ -107,23 +107,10 @@ def record_killed(runs_dir: Path) -> list[Path]:
     return recorded
 
 
-# -- pieces ----------------------------------------------------------------------------------
-def _e(value) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
-
+# -- templates -------------------------------------------------------------------------------
 def _href(rel: str) -> str:
-    return _e(quote(rel))
-
-
-def _link(rel: str, text: str, base: Path) -> str:
-    """A relative link, or the bare text if the target does not exist (no broken links)."""
-    return f'<a href="{_href(rel)}">{_e(text)}</a>' if (base / rel).exists() else ""
-
-
-def _status(status: str | None) -> str:
-    s = status or "unknown"
-    return f'<span class="status {_e(s)}">{_e(s)}</span>'
+    """A relative path as a URL (spaces, ``#`` and non-ASCII quoted; ``/`` kept)."""
+    return quote(str(rel))
 
 
 def _seconds(value) -> str:
@@ -133,223 +120,186 @@ def _seconds(value) -> str:
     return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
-def _params(params: dict) -> str:
-    return (
-        "<br>".join(
-            f"<code>{_e(k)}</code> = <code>{_e(json.dumps(v, default=str))}</code>"
-            for k, v in params.items()
+def _when(value) -> str:
+    """ "2026-11-29T16:22:54Z" -> "2026-11-29 16:22 UTC"; anything else as it is."""
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).strftime(
+            "%Y-%m-%d %H:%M UTC"
         )
-        or '<span class="meta">defaults</span>'
+    except ValueError:
+        return str(value or "-")
+
+
+def _json(value) -> str:
+    return json.dumps(value, default=str)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        extensions=["jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(href=_href, seconds=_seconds, when=_when, tojson_text=_json, md=markdown)
+    env.filters["humanize"] = sitedata.humanize
+    return env
+
+
+_ENV = _environment()
+
+
+def _render(template: str, *, root: str, title: str, **context) -> str:
+    return _ENV.get_template(template).render(
+        css=Markup(STYLESHEET.read_text(encoding="utf-8")),  # our own file, not data
+        root=root,
+        title=title,
+        page=template,
+        **context,
     )
 
 
-def _page(title: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head>"
-        f"<body>\n{body}\n</body></html>\n"
-    )
+def _demo_notice(manifest: dict | None) -> str | None:
+    data = (manifest or {}).get("data") or {}
+    return (data.get("demo_notice") or DEMO_NOTICE) if data.get("demo") else None
 
 
-def _demo_banner(manifest: dict) -> str:
-    data = manifest.get("data") or {}
-    if not data.get("demo"):
-        return ""
-    notice = data.get("demo_notice") or DEMO_NOTICE
-    return f'<div class="demo" role="alert">{_e(notice)}</div>'
-
-
-# -- run page --------------------------------------------------------------------------------
-def render_run(m: dict, run_dir: Path) -> str:
+def _run_summary(run_dir: Path, m: dict) -> dict:
     m = liveness.shown(m)
-    status = liveness.observe(m)
-    run_id = m.get("run_id") or run_dir.name
-    data = m.get("data") or {}
-    git = m.get("git") or {}
-    execs = m.get("executions") or []
-    parts = [
-        f'<p><a href="../../index.html">All runs</a></p><h1>Run {_e(run_id)}</h1>',
-        _demo_banner(m),
-    ]
-    record = m.get("process") or {}
-    if status == "interrupted":
-        parts.append(
-            '<div class="warn">This run was interrupted. Executions marked '
-            '"interrupted" or "not-run" have no complete report; rerun the same '
-            "command to finish them (finished ones are reused).</div>"
-        )
-    elif status == liveness.KILLED:
-        parts.append(
-            f'<div class="warn">This run was killed: its runner (pid {_e(record.get("pid"))} '
-            f"on {_e(record.get('host'))}) ended without recording an end, most likely by "
-            'SIGKILL or the out-of-memory killer. Executions marked "killed" or '
-            '"not-run" have no complete report; rerun the same command to finish them '
-            "(finished ones are reused).</div>"
-        )
-    elif status == liveness.ELSEWHERE:
-        parts.append(
-            f'<div class="warn">This run is recorded as running on {_e(record.get("host"))} '
-            f"(pid {_e(record.get('pid'))}); whether it still runs cannot be checked from "
-            "this host.</div>"
-        )
-    elif status == liveness.RUNNING and record:
-        parts.append(
-            '<div class="warn">This run has not finished: its runner is still at work, and '
-            "rewrites this page when it ends.</div>"
-        )
-    elif status == liveness.RUNNING:  # recorded before runs recorded their process
-        parts.append(
-            '<div class="warn">This run has not finished (or its runner was '
-            "killed before it could record an end).</div>"
-        )
-    dirty = {True: " (uncommitted changes)", False: "", None: ""}[git.get("dirty")]
-    counts = {}
-    for e in execs:
-        counts[e.get("status")] = counts.get(e.get("status"), 0) + 1
-    parts.append(
-        "<table><tbody>"
-        f"<tr><th>Status</th><td>{_status(status)} "
-        f"{_e(', '.join(f'{n} {s}' for s, n in counts.items()))}</td></tr>"
-        f"<tr><th>Config</th><td>{_e((m.get('config') or {}).get('name'))} "
-        f"<span class='meta'>{_e((m.get('config') or {}).get('path'))}</span></td></tr>"
-        f"<tr><th>Data</th><td>{_e(data.get('mode'))} "
-        f"<span class='meta'>{_e(data.get('root'))}</span></td></tr>"
-        f"<tr><th>Started / ended</th><td>{_e(m.get('started_at'))} / "
-        f"{_e(m.get('ended_at') or '-')} ({_seconds(m.get('duration_s'))})</td></tr>"
-        f"<tr><th>Code</th><td><code>{_e(git.get('commit'))}</code>{_e(dirty)}</td></tr>"
-        f"<tr><th>Files</th><td>{_link('manifest.json', 'manifest.json', run_dir)} "
-        f"{_link('run.log', 'run.log', run_dir)}</td></tr>"
-        "</tbody></table>"
-    )
-    parts.append("<h2>Reports</h2>" + _reports_table(execs, run_dir))
-    thumbs = _thumbnails(execs, run_dir)
-    if thumbs:
-        parts.append("<h2>Key figures</h2>" + thumbs)
-    parts.append("<h2>Data</h2>" + _snapshots_table(m.get("snapshots") or []))
-    packages = m.get("packages") or {}
-    parts.append(
-        "<h2>Environment</h2><p class='meta'>"
-        + _e(", ".join(f"{k} {v}" for k, v in packages.items()))
-        + "</p>"
-        + f"<details><summary>Run config</summary><pre>"
-        f"{_e((m.get('config') or {}).get('content'))}</pre></details>"
-    )
-    return _page(f"sdg17 run {run_id}", "\n".join(p for p in parts if p))
-
-
-def _reports_table(execs: list[dict], run_dir: Path) -> str:
-    rows = []
-    for e in execs:
-        ex_id, stem = e["id"], e["notebook"]
-        links = (
-            " · ".join(
-                x
-                for x in (
-                    _link(f"{ex_id}/{stem}.reader.html", "report", run_dir),
-                    _link(f"{ex_id}/{stem}.html", "with code", run_dir),
-                    _link(f"{ex_id}/{stem}.ipynb", "notebook", run_dir),
-                    _link(e["log"], "log", run_dir) if e.get("log") else "",
-                )
-                if x
-            )
-            or '<span class="meta">no report</span>'
-        )
-        tables = [f for f in e.get("files") or [] if f.endswith(".csv")]
-        if tables:
-            links += "<br>" + " ".join(_link(f, Path(f).name, run_dir) for f in tables)
-        note = ""
-        if e.get("error"):
-            note += f'<div class="err">{_e(e["error"])}</div>'
-        if e.get("reused_from"):
-            note += f'<div class="meta">reused from {_e(e["reused_from"])}</div>'
-        rows.append(
-            f"<tr><td><strong>{_e(ex_id)}</strong>{note}</td>"
-            f"<td>{_params(e.get('parameters') or {})}</td><td>{_status(e.get('status'))}</td>"
-            f"<td>{_seconds(e.get('duration_s'))}</td><td>{links}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>Execution</th><th>Parameters</th><th>Status</th>"
-        "<th>Duration</th><th>Open</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
-
-
-def _thumbnails(execs: list[dict], run_dir: Path) -> str:
-    figures = []
-    for e in execs:
-        pngs = [f for f in e.get("files") or [] if f.lower().endswith(".png")]
-        for rel in pngs[:THUMBNAILS_PER_EXECUTION]:
-            if (run_dir / rel).exists():
-                figures.append(
-                    f'<figure><a href="{_href(rel)}"><img src="{_href(rel)}" '
-                    f'alt="{_e(Path(rel).name)} from {_e(e["id"])}" loading="lazy">'
-                    f"</a><figcaption>{_e(e['id'])}: {_e(Path(rel).name)}"
-                    "</figcaption></figure>"
-                )
-    return f'<div class="thumbs">{"".join(figures)}</div>' if figures else ""
-
-
-def _snapshots_table(snapshots: list[dict]) -> str:
-    if not snapshots:
-        return '<p class="meta">The store held no snapshots.</p>'
-    rows = []
-    for s in sorted(
-        snapshots,
-        key=lambda s: (not s.get("in_use"), s.get("source") or "", s.get("snapshot_id") or ""),
-    ):
-        files = "<br>".join(
-            f"<code>{_e(f['name'])}</code> sha256 <code>{_e(f['sha256'])}</code>"
-            for f in s.get("files") or []
-        )
-        kind = ' <span class="badge">DEMO</span>' if s.get("kind") == "demo" else ""
-        rows.append(
-            f"<tr><td>{_e(s.get('source'))}{kind}</td><td><code>{_e(s.get('snapshot_id'))}</code>"
-            f"{'' if s.get('in_use') else '<div class=meta>superseded</div>'}</td>"
-            f"<td>{_e(', '.join(s.get('series') or []))}</td><td>{_e(s.get('vintage'))}</td>"
-            f"<td>{_e(s.get('licence'))}</td><td>{_e(s.get('citation'))}"
-            f"<details><summary>files</summary>{files}</details></td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>Source</th><th>Snapshot</th><th>Series</th><th>Vintage</th>"
-        "<th>Licence</th><th>Citation</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
-
-
-# -- all-runs page ---------------------------------------------------------------------------
-def render_outputs(runs: list[tuple[Path, dict | None]], outputs: Path) -> str:
-    parts = ["<h1>sdg17 report runs</h1>"]
-    notices = {
-        (m.get("data") or {}).get("demo_notice") or DEMO_NOTICE
-        for _, m in runs
-        if m and (m.get("data") or {}).get("demo")
+    return {
+        "id": m.get("run_id") or run_dir.name,
+        "dir": run_dir.name,
+        "status": liveness.observe(m) or "unknown",
+        "config": (m.get("config") or {}).get("name"),
+        "mode": (m.get("data") or {}).get("mode"),
+        "demo": bool((m.get("data") or {}).get("demo")),
+        "started_at": m.get("started_at"),
+        "ended_at": m.get("ended_at"),
+        "duration_s": m.get("duration_s"),
+        "counts": sitedata.status_counts(m),
     }
-    for notice in sorted(notices):
-        parts.append(f'<div class="demo" role="alert">Runs marked DEMO: {_e(notice)}</div>')
-    latest = _link("latest/index.html", "Latest complete run", outputs)
-    if latest:
-        parts.append(f"<p>{latest}</p>")
+
+
+# -- pages -----------------------------------------------------------------------------------
+def render_run(m: dict, run_dir: Path) -> str:
+    """The page of one run (``runs/<run_id>/index.html``)."""
+    m = liveness.shown(m)
+    items = sitedata.reports(m, run_dir)
+    files = [f for f in ("manifest.json", "run.log") if (run_dir / f).is_file()]
+    snapshots = sorted(
+        m.get("snapshots") or [],
+        key=lambda s: (not s.get("in_use"), s.get("source") or "", s.get("snapshot_id") or ""),
+    )
+    git = m.get("git") or {}
+    return _render(
+        "run.html",
+        root="../../",
+        title=f"Run {m.get('run_id') or run_dir.name}",
+        run=_run_summary(run_dir, m),
+        manifest=m,
+        process=m.get("process") or {},
+        demo_notice=_demo_notice(m),
+        reports=items,
+        files=files,
+        snapshots=snapshots,
+        git=git,
+        dirty=" (uncommitted changes)" if git.get("dirty") else "",
+        config=m.get("config") or {},
+        data=m.get("data") or {},
+        packages=m.get("packages") or {},
+        figures=[(r, f) for r in items for f in r.figures],
+    )
+
+
+def render_outputs(runs: list[tuple[Path, dict | None]], outputs: Path) -> str:
+    """The run history page (``runs.html``): every run, newest first."""
+    notices = sorted({n for _, m in runs if (n := _demo_notice(m))})
     rows = []
     for run_dir, m in runs:
-        m = liveness.shown(m or {})
-        rel = f"runs/{run_dir.name}/index.html"
-        name = _link(rel, run_dir.name, outputs) or _e(run_dir.name)
-        data = m.get("data") or {}
-        demo = ' <span class="badge">DEMO</span>' if data.get("demo") else ""
-        counts = {}
-        for e in m.get("executions") or []:
-            counts[e.get("status")] = counts.get(e.get("status"), 0) + 1
+        page = f"runs/{run_dir.name}/index.html"
         rows.append(
-            f"<tr><td>{name}</td><td>{_e((m.get('config') or {}).get('name'))}</td>"
-            f"<td>{_e(data.get('mode'))}{demo}</td><td>{_status(liveness.observe(m))}</td>"
-            f"<td>{_e(m.get('started_at'))}</td><td>{_seconds(m.get('duration_s'))}</td>"
-            f"<td>{_e(', '.join(f'{n} {s}' for s, n in counts.items()))}</td></tr>"
+            {
+                **_run_summary(run_dir, m or {}),
+                "page": page if (outputs / page).is_file() else None,
+            }
         )
-    if rows:
-        parts.append(
-            "<table><thead><tr><th>Run</th><th>Config</th><th>Data</th>"
-            "<th>Status</th><th>Started (UTC)</th><th>Duration</th>"
-            "<th>Executions</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        )
-    else:
-        parts.append('<p class="meta">No runs yet: <code>sdg17 run</code> makes one.</p>')
-    return _page("sdg17 report runs", "\n".join(parts))
+    latest = sitedata.latest(outputs)
+    return _render(
+        "runs.html",
+        root="",
+        title="Run history",
+        notices=notices,
+        rows=rows,
+        latest=latest[0].name if latest else None,
+    )
+
+
+def render_home(
+    latest: tuple[Path, dict] | None, runs: list[tuple[Path, dict | None]], outputs: Path
+) -> str:
+    """The home page (``index.html``): the latest run's headline findings and reports."""
+    items, context = _latest(latest)
+    context.update(
+        groups=sitedata.groups(items),
+        has_countries=bool(sitedata.countries(items)),
+        newer=None,
+    )
+    newest = runs[0] if runs else None
+    if newest and (not latest or newest[0].name != latest[0].name):
+        context["newer"] = _run_summary(newest[0], newest[1] or {})
+    return _render(
+        "home.html", root="", title="SDG 17 reports", findings_shown=FINDINGS_ON_HOME, **context
+    )
+
+
+def _latest(latest: tuple[Path, dict] | None) -> tuple[list, dict]:
+    """The latest run's reports and what every page about it shows (run line, demo notice,
+    link prefix); no reports and an empty run line when there is no run yet."""
+    if not latest:
+        return [], {"run": None, "demo_notice": None, "prefix": ""}
+    run_dir, m = latest
+    context = {
+        "run": _run_summary(run_dir, m),
+        "demo_notice": _demo_notice(m),
+        "prefix": f"runs/{run_dir.name}/",
+    }
+    return sitedata.reports(m, run_dir), context
+
+
+def render_countries(latest: tuple[Path, dict] | None, outputs: Path) -> str:
+    """The country index (``countries.html``): one row per scorecard of the latest run."""
+    items, context = _latest(latest)
+    rows = sitedata.countries(items)
+    return _render(
+        "countries.html",
+        root="",
+        title="Country scorecards",
+        countries=rows,
+        regions=sorted({c.region for c in rows if c.region}),
+        incomes=sorted({c.income_group for c in rows if c.income_group}),
+        methods=sorted({c.method for c in rows if c.method}),
+        **context,
+    )
+
+
+def render_methods(latest: tuple[Path, dict] | None, outputs: Path) -> str:
+    """Methods and sources (``methods.html``): the latest run's series, the models and the
+    progress methods, each with its citation."""
+    items, context = _latest(latest)
+    series, problems = sitedata.sources(items, latest[0]) if latest else ([], [])
+    used = {c.method for c in sitedata.countries(items) if c.method}
+    models, models_note = sitedata.models()
+    progress, progress_note = sitedata.progress_methods(used)
+    return _render(
+        "methods.html",
+        root="",
+        title="Methods and sources",
+        series=series,
+        problems=problems,
+        models=models,
+        models_note=models_note,
+        progress=progress,
+        progress_note=progress_note,
+        **context,
+    )

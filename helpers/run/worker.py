@@ -8,6 +8,7 @@ that outlives its worker exits on its own (ipykernel polls its parent).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import wait
 from pathlib import Path
+
+from helpers import paths
 
 NATIVE_KERNEL = "python3"
 
@@ -187,12 +190,20 @@ def execute(spec: dict) -> dict:
 # (for widgets and JavaScript outputs, which the notebooks do not make), MathJax (the
 # notebooks write no math: ``page.md`` escapes ``$``) and mermaid (no diagrams). The reports
 # then make no network request of their own and read the same offline; images are embedded.
+# A figure's PNG carries the alt text ``page`` gives it (output metadata ``alt``), which the lab
+# template would otherwise replace with nbconvert's "No description has been provided".
 OFFLINE_TEMPLATE = """\
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+alt="{{ ((output | get_metadata('alt', 'image/png')) or 'Figure') | escape_html }}">
+</div>
+{%- endblock data_png %}
 """
 
 
@@ -205,19 +216,40 @@ def html_exporter(**options):
     )
 
 
+# Cell tags (the names Jupyter Book and Quarto use): ``remove-cell`` drops a plumbing cell
+# (parameter check, loading, asserts) from the reader version; ``remove-input`` keeps only
+# a cell's output. The reader version hides all code anyway; the full version keeps it.
+READER_TAGS = {
+    "remove_cell_tags": ("remove-cell", "injected-parameters"),
+    "remove_input_tags": ("remove-input",),
+}
+
+
 def render_html(notebook: Path, folder: Path, stem: str) -> None:
-    """Write ``<stem>.html`` (everything) and ``<stem>.reader.html`` (code hidden), both
-    self-contained (see ``OFFLINE_TEMPLATE``)."""
+    """Write ``<stem>.html`` (everything) and ``<stem>.reader.html`` (plumbing cells and code
+    hidden, titled from the notebook's ``findings.json``), both self-contained (see
+    ``OFFLINE_TEMPLATE``)."""
     import nbformat
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
-    resources = {"metadata": {"name": stem}}
-    full, _ = html_exporter().from_notebook_node(nb, resources=dict(resources))
-    reader, _ = html_exporter(
+    full, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    reader_exporter = html_exporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    ).from_notebook_node(nb, resources=dict(resources))
+    )
+    reader_exporter.register_preprocessor(TagRemovePreprocessor(**READER_TAGS), enabled=True)
+    title = _title(folder, stem)
+    reader, _ = reader_exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     (folder / f"{stem}.html").write_text(full, encoding="utf-8")
     (folder / f"{stem}.reader.html").write_text(reader, encoding="utf-8")
+
+
+def _title(folder: Path, stem: str) -> str:
+    """The title the notebook gave its page (``findings.json``), else the file name."""
+    try:
+        return json.loads((folder / paths.FINDINGS_FILE).read_text(encoding="utf-8"))["title"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return stem
 
 
 def _kernel_manager_class(kernel: str):

@@ -25,6 +25,7 @@ if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from helpers.sources.demo.notice import DEMO_NOTICE
@@ -63,12 +64,23 @@ def set_theme() -> None:
     )
 
 
+_FIGURE_KEYWORDS = ("figsize", "dpi", "layout", "facecolor")
+
+
 def figure(nrows: int = 1, ncols: int = 1, **kwargs):
-    """A new figure in the project's size (use instead of plt.subplots)."""
-    kwargs.setdefault(
+    """A new figure and its axes in the project's size (use instead of plt.subplots; same
+    keywords).
+
+    The figure is not registered with pyplot, so a section can be computed before it is shown
+    (key findings first) without the inline backend drawing its figures at the computing cell's
+    end; ``page.show`` displays it where its section is, once.
+    """
+    options = {k: kwargs.pop(k) for k in _FIGURE_KEYWORDS if k in kwargs}
+    options.setdefault(
         "figsize", (FIGSIZE[0] * max(1, ncols * 0.8), FIGSIZE[1] * max(1, nrows * 0.8))
     )
-    return plt.subplots(nrows, ncols, **kwargs)
+    fig = Figure(**options)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def source_line(frame: pd.DataFrame, series: list[str] | None = None) -> str:

@@ -26,6 +26,8 @@ class Section:
         saved: saved as ``<name>.csv`` without being shown (raw tables, tables behind a figure).
         figures: shown and saved as ``<name>.png`` and ``<name>.svg``.
         note: set when the section is skipped: the one sentence saying why.
+        finding: the sentence the notebook's key findings quote; by default the first
+            sentence of ``text`` that stands alone (see ``lead``).
     """
 
     text: list[str] = field(default_factory=list)
@@ -34,6 +36,7 @@ class Section:
     saved: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     note: str | None = None
+    finding: str | None = None
 
     @classmethod
     def skipped(cls, note: str) -> Section:
@@ -43,6 +46,25 @@ class Section:
     def ok(self) -> bool:
         """False when the section was skipped."""
         return self.note is None
+
+    @property
+    def lead(self) -> str | None:
+        """The section's headline for the key findings: ``finding`` when set, else the first
+        paragraph of ``text`` that reads on its own (not a table, list, quote or a lead-in
+        ending with a colon); None for a skipped section or one with no such sentence."""
+        if not self.ok:
+            return None
+        if self.finding:
+            return self.finding
+        for block in self.text:
+            first = block.strip().split("\n\n")[0].split("\n")[0].strip()
+            if (
+                first
+                and not first.startswith(("|", "- ", "> ", "* ", "#"))
+                and not first.endswith(":")
+            ):
+                return first
+        return None
 
 
 def missing_note(frame: pd.DataFrame | None, series: list[str] | str, what: str) -> str | None:

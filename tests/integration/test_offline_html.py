@@ -9,7 +9,10 @@ Jupyter's server installs); the browser test is skipped only when Chromium is ab
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -26,7 +29,13 @@ from scripts.screenshot_site import FLAGS, find_chromium
 from tests.fakes.notebooks import runkit
 
 CHROMIUM = find_chromium()
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+# CI sets SDG17_REQUIRE_BROWSER=1 after installing Chromium: there a missing browser fails the
+# browser tests instead of skipping them, so a broken install cannot pass unnoticed.
+REQUIRE_BROWSER = bool(os.environ.get("SDG17_REQUIRE_BROWSER"))
+NO_BROWSER = "Chromium is not installed"
+if CHROMIUM is None and REQUIRE_BROWSER:
+    raise RuntimeError(f"{NO_BROWSER}, and SDG17_REQUIRE_BROWSER is set (as .ci/run sets it)")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_BROWSER)
 LOCAL = ("file:", "data:", "about:", "blob:", "#", "mailto:")
 # A tiny PNG, as a notebook's figure output carries it.
 PNG = (
@@ -43,6 +52,10 @@ class _Refs(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
+            # A link's href is where a click goes, not a request the page makes (a citation
+            # on the methods page links to its DOI); every other src/href is fetched.
+            if tag in ("a", "area") and name == "href":
+                continue
             if name in ("src", "href", "srcset", "poster", "data") and value:
                 self.refs.append(value)
 
@@ -95,6 +108,7 @@ def test_the_reference_count_sees_cdn_scripts_styles_and_modules():
         "<script type=module>import m from 'https://cdn.example/m.mjs';</script>"
         "<style>@import 'https://fonts.example/f.css';body{background:url(//x.example/a.png)}"
         '</style><img src="a.png"><a href="../index.html">up</a><img src="data:image/png;base64,">'
+        '<a href="https://doi.org/10.2307/1913610">a citation is a link, not a request</a>'
     )
     assert len(external_refs(html)) == 4
 
@@ -139,9 +153,11 @@ class Browser:
         ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
         return self._id
 
-    def load(self, page: Path, settle: float = 1.0) -> dict:
+    def load(self, page: Path, settle: float = 1.0, then=None) -> dict:
         """Open ``page``; return ``{"requests": [...], "errors": [...]}`` once it has loaded
-        and been quiet for ``settle`` seconds."""
+        and been quiet for ``settle`` seconds. ``then(tab)``, if given, acts on the loaded page
+        first (``tab.call(method, **params)`` sends a DevTools command and returns its
+        result); requests and errors it causes are counted too."""
         import websocket
 
         url = f"http://127.0.0.1:{self.port}/json/new?about:blank"
@@ -167,19 +183,11 @@ class Browser:
                     if loaded:
                         break
                     raise
-                method, params = message.get("method"), message.get("params", {})
-                if method == "Network.requestWillBeSent":
-                    seen["requests"].append(params["request"]["url"])
-                elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-                    seen["errors"].append(" ".join(str(a.get("value")) for a in params["args"]))
-                elif method == "Runtime.exceptionThrown":
-                    seen["errors"].append(params["exceptionDetails"].get("text", "exception"))
-                elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                    seen["errors"].append(params["entry"]["text"])
-                    if params["entry"].get("url"):  # e.g. a request that failed
-                        seen["requests"].append(params["entry"]["url"])
-                elif method == "Page.loadEventFired":
+                _record(message, seen)
+                if message.get("method") == "Page.loadEventFired":
                     loaded = time.monotonic()
+            if then is not None:
+                then(_Tab(self, ws, seen))
         finally:
             ws.close()
             urllib.request.urlopen(
@@ -189,16 +197,74 @@ class Browser:
         return seen
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def _record(message: dict, seen: dict) -> None:
+    """Note a DevTools event: a request, or a console error, exception or failed load."""
+    method, params = message.get("method"), message.get("params", {})
+    if method == "Network.requestWillBeSent":
+        seen["requests"].append(params["request"]["url"])
+    elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
+        seen["errors"].append(" ".join(str(a.get("value")) for a in params["args"]))
+    elif method == "Runtime.exceptionThrown":
+        seen["errors"].append(params["exceptionDetails"].get("text", "exception"))
+    elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+        seen["errors"].append(params["entry"]["text"])
+        if params["entry"].get("url"):  # e.g. a request that failed
+            seen["requests"].append(params["entry"]["url"])
+
+
+class _Tab:
+    """A loaded page in ``Browser.load``'s ``then``: send commands, keep counting events."""
+
+    def __init__(self, browser: Browser, ws, seen: dict):
+        self.browser, self.ws, self.seen = browser, ws, seen
+
+    def call(self, method: str, **params) -> dict:
+        sent = self.browser._send(self.ws, method, **params)
+        self.ws.settimeout(60)
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == sent:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            _record(message, self.seen)
+
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the page."""
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression!r}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def screenshot(self, png: Path, width: int = 1280, *, mobile: bool = False) -> Path:
+        """The whole page (up to 6000 px tall) at ``width`` CSS pixels, as a PNG."""
+        metrics = {"width": width, "deviceScaleFactor": 1, "mobile": mobile}
+        self.call("Emulation.setDeviceMetricsOverride", height=800, **metrics)
+        height = self.evaluate("document.documentElement.scrollHeight")
+        self.call("Emulation.setDeviceMetricsOverride", height=min(int(height), 6000), **metrics)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        png.parent.mkdir(parents=True, exist_ok=True)
+        png.write_bytes(base64.b64decode(data))
+        return png
+
+
+@contextlib.contextmanager
+def launched():
+    """A ``Browser`` with a throwaway profile, closed on exit; skips the test without Chromium."""
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
+        pytest.skip(NO_BROWSER)
     with tempfile.TemporaryDirectory(prefix="sdg17-chromium-") as profile:
         b = Browser(Path(profile))
         try:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launched() as b:
+        yield b
 
 
 @needs_chromium

@@ -715,8 +715,8 @@ def test_a_killed_run_is_shown_as_killed_and_the_next_run_records_it(
     assert "killed" in m["error"] and str(proc.pid) in m["error"]
     page = (run_dir / "index.html").read_text()
     assert "was killed" in page and _status_cell("killed") in page
-    index = (outputs / "index.html").read_text()
-    row = next(r for r in index.split("<tr>") if run_dir.name in r)
+    history = (outputs / "runs.html").read_text()
+    row = next(r for r in history.split("<tr") if run_dir.name in r)
     assert _status_cell("killed") in row
 
 

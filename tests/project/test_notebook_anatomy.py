@@ -41,13 +41,55 @@ def test_few_has_guards(path):
     assert len(guards) <= MAX_GUARDS, f"{path.name}: {sorted(guards)}"
 
 
+def _blocks(cells, reader: bool) -> list[tuple[int, str]]:
+    """The page as the reader (``remove-cell`` cells dropped) or the analyst sees it: a list
+    of (heading level, text) with level 0 for anything that is not a heading."""
+    blocks = []
+    for cell in cells:
+        if reader and "remove-cell" in cell["metadata"].get("tags", []):
+            continue
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            blocks.append((0, source))
+            continue
+        for part in re.split(r"^(#{1,6} .*)$", source, flags=re.M):
+            if part.strip():
+                level = len(part) - len(part.lstrip("#")) if part.startswith("#") else 0
+                blocks.append((level, part.strip()))
+    return blocks
+
+
+@pytest.mark.parametrize("reader", [False, True], ids=["full", "reader"])
 @pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.stem)
-def test_no_empty_headings(path):
-    for source, _ in _cells(path, "markdown"):
-        blocks = re.split(r"^(#{1,6} .*)$", source, flags=re.M)
-        # blocks: [before, heading, body, heading, body, ...]; a heading's body may be empty
-        # only when a subheading follows it in the same cell.
-        for i in range(1, len(blocks), 2):
-            body = blocks[i + 1].strip() if i + 1 < len(blocks) else ""
-            last = i + 2 >= len(blocks)
-            assert body or not last, f"{path.name}: heading {blocks[i]!r} has nothing under it"
+def test_no_empty_headings(path, reader):
+    """A heading has something under it before the next heading of its level or higher, in
+    the full version and in the reader version (where ``remove-cell`` cells are dropped)."""
+    blocks = _blocks(json.loads(path.read_text(encoding="utf-8"))["cells"], reader)
+    for i, (level, text) in enumerate(blocks):
+        if not level:
+            continue
+        following = [lv for lv, _ in blocks[i + 1 :]]
+        body = following[: next((j for j, lv in enumerate(following) if 0 < lv <= level), None)]
+        assert 0 in body, f"{path.name} ({'reader' if reader else 'full'}): {text!r} is empty"
+
+
+PLUMBING = re.compile(r"^(import |from |params\.check\(|assert |\w+ = tidy\.load\()", re.M)
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.stem)
+def test_reader_version_opens_with_title_question_and_key_findings(path):
+    """STYLE.md's anatomy: a computed title naming the selection, the question, then the key
+    findings (computed) before any section; plumbing cells hidden from the reader."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"])
+        tags = cell["metadata"].get("tags", [])
+        if cell["cell_type"] == "code" and (PLUMBING.search(source) or "parameters" in tags):
+            assert "remove-cell" in tags, f"{path.name}: plumbing shown to readers:\n{source}"
+    visible = [c for c in cells if "remove-cell" not in c["metadata"].get("tags", [])]
+    first, question, findings_heading, findings = visible[:4]
+    assert "".join(first["source"]).startswith("page.heading(title)")
+    assert question["cell_type"] == "markdown" and not "".join(question["source"]).startswith("#")
+    assert "".join(findings_heading["source"]).startswith("## Key findings")
+    assert "page.key_findings(" in "".join(findings["source"])
+    assert "output_dir=output_dir" in "".join(findings["source"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.models import progress
 from helpers.topics import plots
 from helpers.topics.scorecard import data, figures, profile, text
 from helpers.topics.section import Section
@@ -117,7 +118,9 @@ def progress_section(
     plots.finish(
         fig,
         title=f"{name}: progress towards SDG 17 targets since {base_year}",
-        subtitle="UN SDG Progress Chart method; targets: helpers/reference/targets.yaml",
+        subtitle=(
+            f"{text.method_label(data.method_of(prog))}; targets: helpers/reference/targets.yaml"
+        ),
         data=own[own["series"].isin(assessed)],
     )
     return Section(
@@ -140,15 +143,34 @@ def brief_section(
     end_year: int,
     base_year: int,
 ) -> Section:
-    """In brief: coverage, progress, the largest gap to peers and the data gaps, one paragraph."""
+    """In brief: coverage, progress, the largest gap to peers and the data gaps, one sentence
+    each: the scorecard's key findings."""
     name = prof["economy_name"]
     sentences = [text.coverage_sentence(table, name, start_year, end_year)]
-    sentences.append(text.progress_sentence(prog, name, base_year))
+    sentences.append(text.progress_sentence(prog, name, base_year, with_method=False))
     if not table.empty:
         sentences.append(text.gap_sentence(table, targets, name))
     missing, applicable = _gaps(own, prof, targets, candidates)
     sentences.append(text.gaps_sentence(missing, applicable, name))
-    return Section(text=[" ".join(sentences)])
+    return Section(text=sentences)
+
+
+def economy_facts(prof: pd.Series, prog: pd.DataFrame) -> dict:
+    """The economy's line in the report site's country index: code, name, region, income
+    group and how many series fall in each progress category."""
+    has = prog is not None and len(prog)
+    counts = data.category_counts(prog) if has else pd.Series(dtype=int)
+    method = progress.method_spec(data.method_of(prog) if has else progress.DEFAULT_METHOD)
+    return {
+        "code": prof["economy"],
+        "name": prof["economy_name"],
+        "region": prof["region"],
+        "income_group": prof["income_group"],
+        "progress": {
+            "method": method["name"],
+            "counts": {str(k): int(v) for k, v in counts.items()},
+        },
+    }
 
 
 def _gaps(own, prof, targets, candidates) -> tuple[list[str], list[str]]:

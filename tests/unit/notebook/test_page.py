@@ -1,5 +1,8 @@
 """What a notebook puts on its page: shown sections, saved tables and figures."""
 
+import base64
+import json
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -27,17 +30,84 @@ def test_show_saves_tables_and_figures_and_shows_the_skip_note(tmp_path, monkeyp
     )
     displayed = []
     monkeypatch.setattr(page, "_display", displayed.append)
+    monkeypatch.setattr(page, "_display_figure", lambda fig, name: displayed.append(name))
     page.show(shown, tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["behind.csv", "chart.png", "chart.svg", "empty.csv", "shown.csv"]
-    assert not plt.fignum_exists(fig.number)  # shown once, then closed
-    assert [type(d).__name__ for d in displayed] == ["DataFrame", "DataFrame", "Figure"]
-    assert displayed[1]["b"].tolist() == ["2.0"]  # the view is shown, not saved
+    assert plt.get_fignums() == []  # not a pyplot figure: no backend shows it a second time
+    # sentence, then figure, then tables: a finding's chart sits right under it
+    assert [getattr(d, "columns", d) is d for d in displayed] == [True, False, False]
+    assert displayed[2]["b"].tolist() == ["2.0"]  # the view is shown, not saved
     page.show(Section.skipped("**X is skipped:** no data."), tmp_path / "skipped")
     assert not (tmp_path / "skipped").exists()
     page.show(None, tmp_path / "none")
     assert not (tmp_path / "none").exists()
     assert said == ["A finding.", "**X is skipped:** no data."]
+
+
+def test_figures_are_shown_as_png_with_alt_text(monkeypatch):
+    fig, axes = plots.figure(1, 2)
+    axes[0].set_title("ODA/GNI")
+    axes[1].set_title("Gap")
+    shown = []
+    monkeypatch.setattr(
+        "IPython.display.display", lambda obj, **kw: shown.append((obj, kw.get("metadata")))
+    )
+    page._display_figure(fig, "oda_gni")
+    ((bundle, metadata),) = shown
+    assert bundle["text/plain"] == "Figure: ODA/GNI; Gap"
+    assert metadata == {"image/png": {"alt": "Figure: ODA/GNI; Gap"}}
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert page.figure_alt(plots.figure()[0], "coverage_heatmap") == "Figure: coverage heatmap"
+
+
+def test_a_section_lead_is_its_first_standalone_sentence():
+    assert Section(text=["| a |\n|---|", "Lead-in:\n- x", "The finding.\n\nMore."]).lead == (
+        "The finding."
+    )
+    assert Section(text=["The first."], finding="Chosen.").lead == "Chosen."
+    assert Section.skipped("**Skipped:** no data.").lead is None
+    assert Section(text=["- only a list"]).lead is None
+
+
+def test_key_findings_show_leads_banner_and_parameters_and_write_findings_json(
+    tmp_path, monkeypatch
+):
+    said = []
+    monkeypatch.setattr(page, "md", said.append)
+    demo = one_row().assign(source="demo")
+    sections = [
+        Section(text=["One."]),
+        None,
+        Section.skipped("no"),
+        "Two.",
+        Section(text=["Three."]),
+    ]
+    page.key_findings(
+        "Kenya: SDG 17 scorecard",
+        sections,
+        parameters="**Parameters of this run:** x.",
+        data=demo,
+        output_dir=tmp_path,
+        economy={"code": "KEN"},
+    )
+    assert said[0].startswith("> ⚠️") and said[1] == "- One.\n- Two.\n- Three."
+    assert said[2] == "**Parameters of this run:** x."
+    record = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert record == {
+        "title": "Kenya: SDG 17 scorecard",
+        "findings": ["One.", "Two.", "Three."],
+        "parameters": "**Parameters of this run:** x.",
+        "demo": True,
+        "economy": {"code": "KEN"},
+    }
+    many = [Section(text=[f"S{i}."]) for i in range(8)]
+    page.key_findings("t", many, parameters="p", output_dir=tmp_path)
+    found = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))["findings"]
+    assert found == [f"S{i}." for i in range(page.MAX_FINDINGS)]
+    said.clear()
+    page.key_findings("t", [Section.skipped("no")], parameters="p")
+    assert said[0].startswith("No section of this notebook has data")
 
 
 def test_md_of_nothing_shows_nothing(monkeypatch):

@@ -158,25 +158,37 @@ def test_progress_section_skips_the_chart_when_nothing_is_assessed(kenya):
     assert empty.saved["progress"].empty
 
 
-def test_brief_section_is_one_paragraph(kenya):
+def test_brief_section_is_the_key_findings_one_sentence_each(kenya):
     args = (kenya.own, kenya.targets, kenya.prof, kenya.candidates)
     years = {"start_year": START, "end_year": END, "base_year": BASE}
     section = sections.brief_section(kenya.table, kenya.prog, *args, **years)
-    assert len(section.text) == 1
-    text = section.text[0]
-    assert text.startswith("The store holds ")
-    assert "The largest gap to peers is in" in text
-    assert text.endswith("Every catalogue series that applies to Kenya has data in the store.")
+    coverage, progress, gap, gaps = section.text
+    assert coverage.startswith("The store holds ")
+    assert "judged by the Open SDG / Statistics Canada progress measure" in progress
+    assert "Categories follow" not in progress  # the rules and citation stay in section (e)
+    assert gap.startswith("The largest gap to peers is in")
+    assert gaps == "Every catalogue series that applies to Kenya has data in the store."
 
 
 def test_brief_section_without_data(kenya):
     args = (kenya.none, kenya.targets, kenya.prof, kenya.candidates)
     years = {"start_year": START, "end_year": END, "base_year": BASE}
     section = sections.brief_section(kenya.empty_table, kenya.prog.iloc[0:0], *args, **years)
-    text = section.text[0]
+    text = " ".join(section.text)
     assert text.startswith("The store holds no catalogue series for Kenya in 2000-2024.")
     assert "There is nothing to assess for Kenya" in text
     assert "The largest gap" not in text and "Data gaps:" in text
+
+
+def test_economy_facts_for_the_country_index(kenya):
+    facts = sections.economy_facts(kenya.prof, kenya.prog)
+    assert {k: facts[k] for k in ("code", "name")} == {"code": "KEN", "name": "Kenya"}
+    assert facts["region"] == kenya.prof["region"]
+    assert facts["income_group"] == kenya.prof["income_group"]
+    counts = facts["progress"]["counts"]
+    assert sum(counts.values()) == len(kenya.prog)
+    assert all(isinstance(n, int) and n > 0 for n in counts.values())
+    assert facts["progress"]["method"] == "Open SDG / Statistics Canada progress measure"
 
 
 def test_draw_and_table_helpers_accept_nothing(kenya):
