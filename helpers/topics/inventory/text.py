@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import catalogue
+from helpers import catalogue, paths
+
+
+def _shown_path(root: Path | str) -> str:
+    """The store's folder as a reader should see it: relative to the project when inside it
+    (a report does not need, and should not publish, the machine's absolute paths)."""
+    path = Path(root).resolve()
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
 
 
 def vintage_sentence(table: pd.DataFrame, root: Path | str) -> str:
@@ -15,7 +22,7 @@ def vintage_sentence(table: pd.DataFrame, root: Path | str) -> str:
     kinds = ", ".join(f"{n} {k}" for k, n in held["kind"].value_counts().items())
     stale = held.loc[held["stale"] == "yes", "series"].tolist()
     return (
-        f"The store at `{root}` holds **{len(held)} of the {len(table)}** catalogue "
+        f"The store at `{_shown_path(root)}` holds **{len(held)} of the {len(table)}** catalogue "
         f"series ({kinds or 'none'}). "
         + (f"Older than the freshness window: {', '.join(stale)}." if stale else "None is stale.")
     )

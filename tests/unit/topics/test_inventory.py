@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import catalogue
+from helpers import catalogue, paths
 from helpers.errors import ParameterError
 from helpers.store import Store
 from helpers.tidy import wrangle
@@ -229,3 +229,10 @@ def test_series_table_marks_missing_series(store):
     table = inventory.series_table(store)  # an empty store
     assert set(table["kind"]) == {"missing"}
     assert (table["rows"] == 0).all()
+
+
+def test_vintage_sentence_shows_the_store_relative_to_the_project(tmp_path):
+    table = pd.DataFrame({"series": ["A"], "kind": ["demo"], "stale": ["no"]})
+    inside = inventory_text.vintage_sentence(table, paths.ROOT / "data" / "demo")
+    assert inside.startswith("The store at `data/demo` holds **1 of the 1**")
+    assert f"`{tmp_path}`" in inventory_text.vintage_sentence(table, tmp_path)
