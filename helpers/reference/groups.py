@@ -67,6 +67,7 @@ class Groups:
     income_groups: dict[str, str]
     aggregates: dict[str, dict[str, str]]
     worldbank_codes: dict[str, str]
+    retired_codes: dict[str, str]
 
     @property
     def dac_members(self) -> frozenset[str]:
@@ -97,6 +98,7 @@ def load() -> Groups:
             income_groups=dict(raw["income_groups"]),
             aggregates={k: {str(c): v for c, v in t.items()} for k, t in raw["aggregates"].items()},
             worldbank_codes=dict(raw["worldbank_codes"]),
+            retired_codes={str(k): str(v) for k, v in raw["retired_worldbank_codes"].items()},
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise SchemaError(f"{GROUPS_FILE} is malformed: missing or bad entry {exc}") from exc
@@ -120,6 +122,13 @@ def non_dac_provider_codes() -> list[str]:
 def aggregate_codes() -> dict[str, str]:
     """Every World Bank and OECD aggregate code this project knows, with its label."""
     return load().aggregate_labels()
+
+
+def current_codes(codes: pd.Series) -> pd.Series:
+    """Economy codes with the retired World Bank codes of older WDI editions (``ROM``,
+    ``ZAR``, ...) replaced by the economy's code today (``ROU``, ``COD``); the list and its
+    source are in ``groups.yaml`` (``retired_worldbank_codes``)."""
+    return codes.replace(load().retired_codes)
 
 
 def is_known_aggregate(code: str) -> bool:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import catalogue
+from helpers import catalogue, tidy
 from helpers.errors import StoreError, UsageError
 from helpers.reference import schema
 from helpers.sources import importers
@@ -396,6 +396,22 @@ def test_real_2013_wdi_trade_file(shared_data, store):
     assert _value(tidy, "ZAF", 2011) == pytest.approx(14.5569153836637, rel=1e-12)
     assert _value(tidy, "CIV", 2010) == pytest.approx(28.026529483992, rel=1e-12)
     assert set(tidy["unit"]) == {"% of total merchandise exports"}
+
+
+@pytest.mark.shared
+def test_real_2013_file_uses_todays_codes_and_keeps_old_groups_out_of_countries(shared_data, store):
+    """Older WDI files use retired codes (ROM, ZAR, KSV, TMP, WBG) and retired aggregates
+    (NOC, OEC): Romania is found under ROU, and no group total lands among the countries."""
+    path = shared_data / "worldbank" / "wdi_2013_trade" / "TX.VAL.MRCH.R1.ZS_WDI.csv"
+    meta = shared_data / "worldbank" / "bulk_csv"
+    imports.import_files([path, *meta.glob("Metadata_Country_*.csv")], store)
+    countries = tidy.load("TX.VAL.MRCH.R1.ZS", store=store, missing="ignore")
+    assert not {"ROM", "ZAR", "KSV", "TMP", "WBG", "NOC", "OEC"} & set(countries["economy"])
+    romania = countries[countries["economy"] == "ROU"]
+    assert romania["economy_name"].unique().tolist() == ["Romania"] and len(romania) > 10
+    assert romania.duplicated(["year"]).sum() == 0
+    groups = tidy.load("TX.VAL.MRCH.R1.ZS", store=store, aggregates=True, missing="ignore")
+    assert {"NOC", "OEC"} <= set(groups["economy"])
 
 
 @pytest.mark.shared

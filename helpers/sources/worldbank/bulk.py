@@ -29,7 +29,7 @@ import pandas as pd
 
 from helpers import catalogue
 from helpers.errors import StoreError, UsageError
-from helpers.reference import schema
+from helpers.reference import groups, schema
 from helpers.sources.payload import StoredSnapshot
 
 WB_ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
@@ -255,6 +255,7 @@ def parse_wb_bulk(snapshot: StoredSnapshot) -> pd.DataFrame:
         frames.append(long.assign(series=long["series"].map(ids)))
     tidy = pd.concat(frames, ignore_index=True)
     tidy = tidy.assign(
+        economy=groups.current_codes(tidy["economy"]),
         unit=tidy["series"].map(units),
         source="worldbank",
         vintage=snapshot.vintage,
@@ -293,7 +294,7 @@ def read_country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
         raise UsageError(f"{name}: country metadata with no rows")
     return pd.DataFrame(
         {
-            "economy": frame["Country Code"],
+            "economy": groups.current_codes(frame["Country Code"]),
             "economy_name": frame["TableName"],
             "region": frame["Region"].where(frame["Region"] != "", None),
             "income_group": frame["IncomeGroup"].where(frame["IncomeGroup"] != "", None),

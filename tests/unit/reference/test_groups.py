@@ -199,3 +199,17 @@ def test_split_aggregates(reference):
     singles, aggregates = groups.split_aggregates(frame, reference)
     assert_frame_equal(singles, pd.DataFrame({"economy": ["KEN", "NOR"], "value": [1.0, 4.0]}))
     assert aggregates["economy"].tolist() == ["SSF", "DAC", "LMY"]
+
+
+def test_retired_world_bank_codes_become_todays_codes():
+    codes = pd.Series(["ROM", "ZAR", "KSV", "TMP", "WBG", "ADO", "IMY", "KEN", "ROU"])
+    assert groups.current_codes(codes).tolist() == [
+        *["ROU", "COD", "XKX", "TLS", "PSE", "AND", "IMN"],
+        *["KEN", "ROU"],
+    ]
+
+
+def test_retired_world_bank_aggregates_are_aggregates():
+    for code in ("NOC", "OEC", "INX", "CAA", "CSA"):
+        assert groups.is_known_aggregate(code), code
+    assert not groups.is_known_aggregate("ROM")  # a retired country code, not a group
