@@ -57,7 +57,7 @@ status: $(STAMP)  ## what the data store holds
 bench: $(STAMP)  ## fetch benchmark against the stand-in APIs (50 ms per request)
 	$(BIN)/python bench/bench_fetch.py
 
-bench-run: $(STAMP)  ## notebook-run benchmark (jobs 1 vs 2, floor, rerun)
+bench-run: $(STAMP)  ## run benchmark: one execution's breakdown, 12 scorecards vs papermill, Dask fan-out
 	$(BIN)/python bench/bench_run.py
 
 bench-stats: $(STAMP)  ## statistics benchmark: size, power, coverage (seeded Monte Carlo)

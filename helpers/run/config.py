@@ -13,12 +13,17 @@ A config names the notebooks to execute and the parameters for each execution::
         parameter_sets:
           - {label: current, parameters: {price_basis: current}}
       - notebook: 04_country_scorecard
-        fan_out: {economy: [KEN, BGD]}      # or {economy: {group: LDC}}
+        fan_out: {economy: [KEN, BGD]}      # or {economy: {group: LDC}}, or {economy: all}
 
 Parameters are checked against each notebook's ``parameters`` cell (names, and types judged
 from the default's literal), years must not be inverted, and economy codes must be known to
 the economy reference. Everything but the economy check needs no data and no kernel, so
 mistakes surface in well under a second.
+
+``fan_out: {economy: all}`` is one execution per economy of the store's economy reference (the
+economies the store knows, aggregates excluded), so a config need not list 217 codes that
+change when the store does; it is the same as ``{group: all}``, and only an ``economy`` or
+``economies`` parameter may use it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ from helpers.run import params as runparams
 DATA_MODES = ("live", "offline", "demo")
 RESERVED = runparams.RESERVED
 ECONOMY_PARAMS = ("economy", "economies")
+EVERY_ECONOMY = "all"  # fan_out: {economy: all}
+# `figure_formats: [png, svg]`: the files plots.save writes (helpers.topics.plots.FORMATS and
+# FORMATS_ENV; kept here too so checking a config imports no plotting library). Default PNG.
+FIGURE_FORMATS = ("png", "svg", "pdf")
+FIGURE_FORMATS_ENV = "SDG17_FIGURE_FORMATS"
 _CONFIG_KEYS = {
     "name",
     "description",
@@ -48,6 +58,7 @@ _CONFIG_KEYS = {
     "notebooks_dir",
     "kernel",
     "timeout",
+    "figure_formats",
     "parameters",
     "notebooks",
 }
@@ -66,6 +77,7 @@ class RunConfig:
     timeout: int | None
     parameters: dict
     entries: list[dict]
+    figure_formats: tuple[str, ...] | None = None  # None: $SDG17_FIGURE_FORMATS, else PNG
 
 
 @dataclass
@@ -143,6 +155,20 @@ def load(path: str | Path | None) -> RunConfig:
     parameters = raw.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise UsageError(f"run config {path}: 'parameters' must be a mapping")
+    formats = raw.get("figure_formats")
+    if formats is not None:
+        if isinstance(formats, str):
+            formats = [formats]
+        if (
+            not isinstance(formats, list)
+            or not formats
+            or any(f not in FIGURE_FORMATS for f in formats)
+        ):
+            raise UsageError(
+                f"run config {path}: figure_formats must be a list of some of "
+                f"{', '.join(FIGURE_FORMATS)}, not {raw.get('figure_formats')!r}"
+            )
+        formats = tuple(dict.fromkeys(formats))
     return RunConfig(
         name=name,
         path=path.resolve(),
@@ -153,6 +179,7 @@ def load(path: str | Path | None) -> RunConfig:
         timeout=timeout,
         parameters=parameters,
         entries=entries,
+        figure_formats=formats,
     )
 
 
@@ -291,13 +318,29 @@ def _check_static(p: Plan) -> None:
     for name, value in p.params.items():
         runparams.check(where, p.declared, p.path, name, value)
     for name, values in p.fan_out.items():
+        if isinstance(values, str):
+            if values != EVERY_ECONOMY:
+                raise UsageError(
+                    f"{where}: fan_out {name}: {values!r} is not a fan-out; write a list, "
+                    f"{{group: NAME}} or {EVERY_ECONOMY} (every economy in the store)"
+                )
+            if name not in ECONOMY_PARAMS:
+                raise UsageError(
+                    f"{where}: fan_out {name}: {EVERY_ECONOMY} (every economy in the store) "
+                    f"is only for {' or '.join(ECONOMY_PARAMS)}"
+                )
+            runparams.check(where, p.declared, p.path, name, None, check_type=False)
+            continue
         if isinstance(values, dict):
             if set(values) != {"group"} or not isinstance(values["group"], str):
                 raise UsageError(f"{where}: fan_out {name} must be a list or {{group: NAME}}")
             runparams.check(where, p.declared, p.path, name, None, check_type=False)
             continue
         if not isinstance(values, list) or not values:
-            raise UsageError(f"{where}: fan_out {name} must be a non-empty list or {{group: NAME}}")
+            raise UsageError(
+                f"{where}: fan_out {name} must be a non-empty list, {{group: NAME}} "
+                f"or {EVERY_ECONOMY}"
+            )
         for value in values:
             runparams.check(where, p.declared, p.path, name, value)
             runparams.check_years(where, {**p.params, name: value}, p.declared)
@@ -329,6 +372,8 @@ def expand(plans: list[Plan], reference: Callable[[], Any] | None = None) -> lis
     for p in plans:
         dims = []
         for name, values in p.fan_out.items():
+            if values == EVERY_ECONOMY:
+                values = {"group": EVERY_ECONOMY}
             if isinstance(values, dict):
                 group = values["group"]
                 values = list(groups.members(group, ref()))

@@ -2,12 +2,15 @@
 
 A run goes: load and check the config (no data, no kernel), make the data ready
 (``--data demo|offline|live``), check economy codes, then execute each notebook with papermill
-in its own worker process into ``outputs/runs/<UTC timestamp>-<config name>/<execution>/``,
-render each executed notebook to HTML, and write ``manifest.json``, ``run.log`` and the
-site pages (``helpers.run.site``). Executions whose inputs have not changed since an ok execution
-of an earlier run are copied from it instead (``helpers.run.cache``); ``--force`` reruns all.
+in its own process and fresh kernel into
+``outputs/runs/<UTC timestamp>-<config name>/<execution>/``, render each executed notebook to
+HTML, and write ``manifest.json``, ``run.log`` and the site pages (``helpers.run.site``).
+Executions are Dask tasks, on a local cluster inside this process or on a remote one with
+``--scheduler`` (``helpers.run.engine`` says why one path). Executions whose inputs have not
+changed since an ok execution of an earlier run are copied from it instead
+(``helpers.run.cache``); ``--force`` reruns all.
 
-Interrupting a run (Ctrl-C, SIGTERM) stops the workers and their kernels, marks the manifest
+Interrupting a run (Ctrl-C, SIGTERM) stops the executions and their kernels, marks the manifest
 ``interrupted`` and writes the run's index page saying so; ``outputs/latest`` keeps pointing
 at the newest run that ran to its end. A runner killed outright (SIGKILL, out of memory)
 cannot record anything; the manifest records its process (pid, host, start time) so the next
@@ -18,6 +21,7 @@ Also runnable as ``python -m helpers.run.runner``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import signal
@@ -32,11 +36,13 @@ from helpers.errors import Sdg17Error, UsageError
 from helpers.run import cache as runcache
 from helpers.run import config as runconfig
 from helpers.run import data as rundata
-from helpers.run import liveness, site
+from helpers.run import engine, liveness, site
 from helpers.run import worker as runworker
 from helpers.sources.demo.notice import DEMO_NOTICE
 
-GRACE_S = 5.0  # how long stopped workers get to shut their kernels down before SIGKILL
+GRACE_S = 5.0  # how long stopped executions get to shut their kernels down before SIGKILL
+STOP_SLACK_S = 5.0  # and how much longer the runner waits for their tasks to report
+POLL_S = 0.1  # how often the runner looks for finished executions
 
 
 # -- command line ----------------------------------------------------------------------------
@@ -66,7 +72,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="notebooks executed at once (default: number of CPUs)",
+        help="notebooks executed at once (default: number of CPUs; with --scheduler, "
+        "every thread of the cluster's workers)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on this Dask cluster: a scheduler address (tcp://host:8786) or a scheduler "
+        f"file (default ${engine.SCHEDULER_ENV}; unset: a local cluster of --jobs threads). "
+        "Workers must see the store and the outputs folder at the same paths",
     )
     p.add_argument(
         "--only",
@@ -93,8 +108,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``sdg17 run``. Returns the exit code; raises UsageError (exit 2) on bad input."""
-    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
-    if jobs < 1:
+    scheduler = engine.scheduler_address(getattr(args, "scheduler", None))
+    default_jobs = 0 if scheduler else (os.cpu_count() or 1)  # 0: all the cluster's threads
+    jobs = args.jobs if args.jobs is not None else default_jobs
+    if jobs < 1 and not (scheduler and args.jobs is None):
         raise UsageError(f"--jobs {jobs}: must be at least 1")
     config = runconfig.load(args.config)
     overrides = runconfig.parse_overrides(args.params)
@@ -112,6 +129,7 @@ def main(args: argparse.Namespace) -> int:
         force=args.force,
         overrides=overrides,
         only=args.only or [],
+        scheduler=scheduler,
     )
     return run.execute()
 
@@ -134,9 +152,10 @@ class Run:
         force: bool,
         overrides: dict,
         only: list[str],
+        scheduler: str | None = None,
     ):
         self.config, self.executions, self.data = config, executions, data
-        self.jobs, self.force = jobs, force
+        self.jobs, self.force, self.scheduler = jobs, force, scheduler
         self.outputs = paths.outputs_dir()
         self.runs_dir = self.outputs / "runs"
         self.stop_signal: int | None = None
@@ -144,6 +163,7 @@ class Run:
         snapshots = runcache.snapshot_records(data.store)
         self.data_fp = runcache.data_fingerprint(snapshots)
         helpers_fp = runcache.helpers_fingerprint()
+        self.figure_formats = config.figure_formats or _env_formats()
         is_demo = data.mode == "demo" or any(s["kind"] == "demo" for s in snapshots)
         self.manifest = {
             "schema": 1,
@@ -162,7 +182,9 @@ class Run:
                 "force": force,
                 "only": only,
                 "overrides": overrides,
+                "scheduler": scheduler,
                 "kernel": config.kernel,
+                "figure_formats": list(self.figure_formats),
                 "python": sys.executable,
             },
             "data": {
@@ -176,6 +198,7 @@ class Run:
             "snapshots": snapshots,
             "helpers_sha256": helpers_fp,
             "packages": runcache.versions(),
+            "cluster": None,  # engine.Cluster.describe(), once connected
             "executions": [
                 {
                     "id": ex.id,
@@ -183,19 +206,30 @@ class Run:
                     "notebook_path": str(ex.path),
                     "label": ex.label,
                     "parameters": ex.params,
-                    "cache_key": runcache.cache_key(ex.path, ex.params, self.data_fp, helpers_fp),
+                    "cache_key": runcache.cache_key(
+                        ex.path, self._keyed(ex.params), self.data_fp, helpers_fp
+                    ),
                     "status": "pending",
                     "started_at": None,
                     "ended_at": None,
                     "duration_s": None,
                     "error": None,
                     "reused_from": None,
+                    "worker": None,  # {address, host} of the Dask worker that ran it
                     "files": [],
                 }
                 for ex in executions
             ],
         }
         self._by_id = {ex.id: ex for ex in executions}
+        self._t0: dict[str, float] = {}  # monotonic start of each submitted execution
+
+    def _keyed(self, params: dict) -> dict:
+        """What the cache key sees: the parameters, and the figure formats unless PNG alone
+        (so executions of earlier runs, with the default, keep their keys)."""
+        if self.figure_formats == ("png",):
+            return params
+        return {**params, runconfig.FIGURE_FORMATS_ENV: list(self.figure_formats)}
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _make_run_dir(self) -> Path:
@@ -240,23 +274,52 @@ class Run:
 
     # -- execution ---------------------------------------------------------------------------
     def execute(self) -> int:
+        """Run every execution not reused from an earlier run on the cluster, then write the
+        site pages. The cluster is connected (and every worker checked) before the run folder
+        is made, so a refused cluster leaves nothing behind; a run that reuses everything
+        starts no cluster at all."""
+        previous = {} if self.force else runcache.reusable(self.runs_dir)
+        cluster = None
+        if any(r["cache_key"] not in previous for r in self.manifest["executions"]):
+            cluster = self._connect()
+        try:
+            return self._execute(previous, cluster)
+        finally:
+            if cluster is not None:
+                cluster.close(self.manifest["run_id"])
+
+    def _connect(self) -> engine.Cluster:
+        cluster = engine.connect(self.scheduler, self.jobs)
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+            engine.check_workers(cluster, self.data.store.root, self.runs_dir)
+            self.manifest["cluster"] = cluster.describe()
+        except BaseException:
+            cluster.close()
+            raise
+        return cluster
+
+    def _execute(self, previous: dict, cluster: engine.Cluster | None) -> int:
         from tqdm import tqdm
 
-        tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
+        tqdm.monitor_interval = 0  # no monitor thread: execution processes are forked
         self.run_dir = self._make_run_dir()
         (self.run_dir / "logs").mkdir()
         self._save()
+        if cluster is not None:  # kernel zygotes start while the first pages are written
+            engine.prepare_workers(cluster, self._kernel_env())
         # Runs killed before they could record an end are recorded as such now, and this
         # run gets its page at once, so a run killed later still has one.
         for killed in site.record_killed(self.runs_dir):
             self._log(f"NOTE  run {killed.name} was killed: recorded as killed")
         site.write_run_index(self.run_dir, self.manifest)
         site.write_outputs_index(self.outputs)
+        where = f" scheduler={cluster.scheduler}" if cluster and not cluster.local else ""
         self._log(
             f"RUN   {self.manifest['run_id']} config={self.config.path} "
-            f"data={self.data.mode} jobs={self.jobs} executions={len(self.executions)}"
+            f"data={self.data.mode} jobs={cluster.slots if cluster else self.jobs}{where} "
+            f"executions={len(self.executions)}"
         )
-        previous = {} if self.force else runcache.reusable(self.runs_dir)
         old_handlers = {
             s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)
         }
@@ -276,7 +339,8 @@ class Run:
                     bar.update()
                 else:
                     pending.append(record)
-            self._schedule(pending, bar)
+            if pending:
+                self._schedule(cluster, pending, bar)
         except BaseException:
             self.manifest["status"] = "failed"
             self.manifest.setdefault("error", "the runner stopped on an unexpected error")
@@ -297,28 +361,35 @@ class Run:
             {"status": "reused", "started_at": _isonow(), "ended_at": _isonow(), "duration_s": 0.0},
         )
 
-    def _schedule(self, pending: deque, bar) -> None:
-        pool = runworker.Pool(self.jobs)
+    def _schedule(self, cluster: engine.Cluster, pending: deque, bar) -> None:
+        """Keep ``cluster.slots`` executions submitted at a time, so "running" in the manifest
+        means running and an interrupted run leaves the rest "not-run"."""
+        running: dict = {}  # Dask future -> its manifest record
         try:
-            while (pending or pool.busy) and self.stop_signal is None:
-                while pending and not pool.full:
-                    self._start(pool, pending.popleft())
-                for record, result in pool.finished(timeout=0.25):
+            while (pending or running) and self.stop_signal is None:
+                while pending and len(running) < cluster.slots and self.stop_signal is None:
+                    record = pending.popleft()
+                    running[self._start(cluster, record)] = record
+                for future in [f for f in running if f.done()]:
+                    record = running.pop(future)
+                    result = self._result(future, record)
                     self._finish(record, result)
                     bar.update()
                     tag = "ok" if result["status"] == "ok" else result["status"].upper()
                     bar.write(
-                        f"{tag:<7} {record['id']}  {result['duration_s']:.1f}s", file=sys.stderr
+                        f"{tag:<7} {record['id']}  {result['duration_s'] or 0:.1f}s",
+                        file=sys.stderr,
                     )
-        except BaseException as exc:  # a bug or a full disk: stop workers, then report
+                time.sleep(POLL_S)
+        except BaseException as exc:  # a bug or a full disk: stop the executions, then report
             self.stop_signal = self.stop_signal or signal.SIGTERM
             self.manifest["error"] = f"{type(exc).__name__}: {exc}"
             raise
         finally:
             if self.stop_signal is not None:
-                self._stop(pool, pending)
+                self._stop(running, pending)
 
-    def _start(self, pool: runworker.Pool, record: dict) -> None:
+    def _start(self, cluster: engine.Cluster, record: dict):
         ex = self._by_id[record["id"]]
         folder = self.run_dir / ex.id
         folder.mkdir()
@@ -331,27 +402,67 @@ class Run:
             "timeout": self.config.timeout,
             "cwd": str(ex.path.parent),
         }
-        pool.start(record, spec, self._kernel_env(), self.run_dir / "logs" / f"{ex.id}.log")
+        future = cluster.client.submit(
+            engine.run_execution,
+            spec,
+            self._kernel_env(),
+            str(self.run_dir / "logs" / f"{ex.id}.log"),
+            GRACE_S,
+            key=f"sdg17-{self.manifest['run_id']}-{ex.id}",
+            pure=False,
+        )
         record.update(status="running", started_at=_isonow())
+        self._t0[ex.id] = time.monotonic()
         self._log(f"START {ex.id} params={runcache.canonical(ex.params)}")
         self._save()
+        return future
 
-    def _stop(self, pool: runworker.Pool, pending: deque) -> None:
-        """Stop the workers. An execution that still finished cleanly meanwhile keeps its
-        "ok"; the others still running become "interrupted", the pending ones "not-run"."""
+    def _result(self, future, record: dict) -> dict:
+        """The task's result; a task that raised (its worker died, it was cancelled) failed."""
+        try:
+            result = future.result()
+        except (Exception, asyncio.CancelledError) as exc:
+            result = {
+                "status": "failed",
+                "error": f"the Dask task failed: {type(exc).__name__}: {exc}",
+            }
+        if result.get("duration_s") is None:
+            result["duration_s"] = round(time.monotonic() - self._t0[record["id"]], 3)
+        return result
+
+    def _stop(self, running: dict, pending: deque) -> None:
+        """Stop the executions. One that still finished cleanly meanwhile keeps its "ok"; the
+        others still running become "interrupted", the pending ones "not-run"."""
         name = signal.Signals(self.stop_signal).name
-        for record, result in pool.stop(GRACE_S, hurry=lambda: self.kill_now):
-            if result["status"] != "ok":
-                result = {
-                    **result,
-                    "status": "interrupted",
-                    "ended_at": _isonow(),
-                    "error": f"stopped by {name}",
-                }
-            self._finish(record, result)
+        engine.request_stop(self.run_dir, kill=self.kill_now)
+        deadline = time.monotonic() + GRACE_S + STOP_SLACK_S
+        while running and time.monotonic() < deadline:
+            if self.kill_now:
+                engine.request_stop(self.run_dir, kill=True)
+            for future in [f for f in running if f.done()]:
+                record = running.pop(future)
+                self._finish(record, self._stopped(self._result(future, record), name))
+            time.sleep(POLL_S)
+        for future, record in running.items():  # no answer in time: give up on them
+            future.cancel()
+            result = {"status": "failed", "error": "its worker did not answer the stop request"}
+            self._finish(record, self._stopped({**result, "duration_s": None}, name))
+        if not running:
+            engine.clear_stop(self.run_dir)
         for record in pending:
             record["status"] = "not-run"
         self._save()
+
+    @staticmethod
+    def _stopped(result: dict, signal_name: str) -> dict:
+        if result["status"] in ("ok", "not-run"):
+            return result
+        return {
+            **result,
+            "status": "interrupted",
+            "ended_at": _isonow(),
+            "error": f"stopped by {signal_name}",
+        }
 
     def _kernel_env(self) -> dict:
         """Environment for workers and so their kernels: the run's store, offline (even in
@@ -369,6 +480,7 @@ class Run:
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "JUPYTER_PLATFORM_DIRS": "1",
+            runconfig.FIGURE_FORMATS_ENV: ",".join(self.figure_formats),
         }
 
     def _on_signal(self, signum, frame) -> None:
@@ -396,6 +508,19 @@ class Run:
         if m["status"] == "interrupted":
             return 128 + int(self.stop_signal)
         return 1 if m["status"] == "failed" else 0
+
+
+def _env_formats() -> tuple[str, ...]:
+    """``$SDG17_FIGURE_FORMATS`` as plots.save reads it (checked there), else PNG."""
+    raw = os.environ.get(runconfig.FIGURE_FORMATS_ENV, "")
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in raw.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in runconfig.FIGURE_FORMATS]
+    if unknown:
+        raise UsageError(
+            f"{runconfig.FIGURE_FORMATS_ENV}={raw!r}: unknown figure format(s) "
+            f"{', '.join(unknown)}; expected some of {', '.join(runconfig.FIGURE_FORMATS)}"
+        )
+    return formats or ("png",)
 
 
 def summary_table(manifest: dict) -> str:

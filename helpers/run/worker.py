@@ -1,18 +1,22 @@
-"""What a runner worker process does: execute one notebook with papermill, then render it.
+"""What an execution process does: execute one notebook with papermill, then render it.
 
-Each execution gets its own process (see ``helpers.run.runner``), started in its own session so a
-Ctrl-C at the terminal reaches only the runner, which then stops workers itself. A worker
-that outlives the runner gets SIGTERM from the kernel (``PR_SET_PDEATHSIG``), and a kernel
-that outlives its worker exits on its own (ipykernel polls its parent).
+Each execution gets its own process, forked by the Dask task that runs it
+(``helpers.run.engine.run_execution``, through a :class:`Pool` of one) and started in its own
+session so a Ctrl-C at the terminal reaches only the runner, which then stops executions
+itself. An execution process that outlives its task's thread gets SIGTERM from the kernel
+(``PR_SET_PDEATHSIG``), and a kernel that outlives its execution process exits on its own
+(ipykernel polls its parent; a forked kernel watches the process that asked for it).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from helpers import paths
+from helpers.run import kernels
 
 NATIVE_KERNEL = "python3"
 
@@ -159,7 +164,7 @@ def execute(spec: dict) -> dict:
             progress_bar=False,
             log_output=False,
             execution_timeout=spec.get("timeout"),
-            kernel_manager_class=_kernel_manager_class(spec["kernel"]),
+            kernel_manager_class=_kernel_manager_class(spec["kernel"], spec.get("zygote")),
             # outputs are saved by then; also lets a stopped worker exit at once
             shutdown_kernel="immediate",
         )
@@ -230,18 +235,45 @@ def render_html(notebook: Path, folder: Path, stem: str) -> None:
     hidden, titled from the notebook's ``findings.json``), both self-contained (see
     ``OFFLINE_TEMPLATE``)."""
     import nbformat
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
-    full, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
-    reader_exporter = html_exporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    reader_exporter.register_preprocessor(TagRemovePreprocessor(**READER_TAGS), enabled=True)
+    full_exporter, reader_exporter = _exporters()
+    full, _ = full_exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
     title = _title(folder, stem)
     reader, _ = reader_exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     (folder / f"{stem}.html").write_text(full, encoding="utf-8")
     (folder / f"{stem}.reader.html").write_text(reader, encoding="utf-8")
+
+
+_WARM_LOCK = threading.Lock()
+
+
+@functools.cache
+def _exporters():
+    """The two exporters, made once per process: building one compiles nbconvert's templates,
+    which took most of a report's 0.7 s rendering time."""
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    reader = html_exporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    reader.register_preprocessor(TagRemovePreprocessor(**READER_TAGS), enabled=True)
+    return html_exporter(), reader
+
+
+def warm() -> None:
+    """Import papermill and nbconvert and compile the report templates in this process, once,
+    so the execution processes forked from it start with all of that done."""
+    with _WARM_LOCK:
+        if getattr(warm, "done", False):
+            return
+        import nbformat
+        import papermill  # noqa: F401 (imported for the processes forked from this one)
+
+        empty = nbformat.v4.new_notebook()
+        for exporter in _exporters():
+            exporter.from_notebook_node(empty, resources={"metadata": {"name": "warm"}})
+        warm.done = True
 
 
 def _title(folder: Path, stem: str) -> str:
@@ -252,8 +284,9 @@ def _title(folder: Path, stem: str) -> str:
         return stem
 
 
-def _kernel_manager_class(kernel: str):
-    """A kernel manager that runs the native ``python3`` kernel with this interpreter.
+def _kernel_manager_class(kernel: str, zygote: str | None = None):
+    """A kernel manager that runs the native ``python3`` kernel with this interpreter, forked
+    from the kernel zygote at ``zygote`` when one is given (:mod:`helpers.run.kernels`).
 
     jupyter_client already swaps a kernelspec's bare ``python`` for ``sys.executable``, but a
     ``python3`` kernelspec found first on the Jupyter path (a user-level one, or one written by
@@ -261,15 +294,58 @@ def _kernel_manager_class(kernel: str):
     kernel to ``sys.executable`` means notebooks always see this virtualenv's packages.
     """
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkedProvisioner(LocalProvisioner):
+        """Launches the kernel command by asking the zygote to fork it."""
+
+        async def launch_kernel(self, cmd, **kwargs):
+            args = _launcher_args(cmd)
+            if not zygote or args is None:
+                return await super().launch_kernel(cmd, **kwargs)
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            pid = kernels.fork_kernel(zygote, args, env, cwd, _log_target())
+            self.process = kernels.ForkedProcess(pid)
+            self.pid = self.pgid = pid  # the kernel leads its own process group
+            self.cwd = cwd
+            return self.connection_info
 
     class PinnedKernelManager(AsyncKernelManager):
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
-            if kernel == NATIVE_KERNEL and cmd[1:3] == ["-m", "ipykernel_launcher"]:
+            if kernel == NATIVE_KERNEL and _launcher_args(cmd) is not None:
                 cmd[0] = sys.executable
             return cmd
 
+        async def _async_pre_start_kernel(self, **kw):
+            out = await super()._async_pre_start_kernel(**kw)
+            if zygote and kernel == NATIVE_KERNEL and type(self.provisioner) is LocalProvisioner:
+                # the provisioner jupyter_client made, with its launch swapped for a fork
+                self.provisioner.__class__ = ForkedProvisioner
+            return out
+
     return PinnedKernelManager
+
+
+def _launcher_args(cmd: list[str]) -> list[str] | None:
+    """The arguments after ``-m ipykernel_launcher`` in a kernel command (``python
+    -Xfrozen_modules=off -m ipykernel_launcher -f FILE``), or None for another kernel."""
+    for i in range(1, len(cmd) - 1):
+        if cmd[i : i + 2] == ["-m", "ipykernel_launcher"]:
+            return cmd[i + 2 :]
+    return None
+
+
+def _log_target() -> str:
+    """Where this process writes (its log file, see ``worker_main``), for the forked kernel;
+    ``os.devnull`` when stderr is not a file (a pipe or a terminal reads as ``pipe:[...]``
+    or ``/dev/pts/N``, which must not be opened as a path)."""
+    try:
+        target = os.readlink("/proc/self/fd/2")
+    except OSError:
+        return os.devnull
+    return target if os.path.isabs(target) and os.path.isfile(target) else os.devnull
 
 
 def _raise_keyboard_interrupt(signum, frame):

@@ -28,6 +28,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from helpers.errors import UsageError
 from helpers.sources.demo.notice import DEMO_NOTICE
 
 PALETTE = "colorblind"
@@ -43,7 +44,12 @@ COLOURS = {
     "band": "0.6",  # interval bands
     "muted": "0.3",  # captions and notes
 }
-SOURCE_NAMES = {"worldbank": "World Bank WDI", "oecd": "OECD DAC", "demo": "synthetic demo"}
+SOURCE_NAMES = {
+    "worldbank": "World Bank WDI",
+    "oecd": "OECD DAC",
+    "ids": "World Bank IDS",
+    "demo": "synthetic demo",
+}
 
 
 def set_theme() -> None:
@@ -162,17 +168,44 @@ def _wrap(text: str, width: int = 150) -> str:
     return "\n".join(lines)
 
 
+# Figure files: PNG only by default. The reports embed their own PNG (``page.show``), so a
+# file in a second format is for people who reuse the figure; SVG (vector) or PDF on demand:
+#   SDG17_FIGURE_FORMATS=png,svg        (or `figure_formats: [png, svg]` in a run config)
+# Saving the 12-panel trend figure as SVG as well cost about 0.5 s per scorecard (issue 13).
+FORMATS_ENV = "SDG17_FIGURE_FORMATS"
+FORMATS = ("png", "svg", "pdf")
+DEFAULT_FORMATS = ("png",)
+
+
+def figure_formats() -> tuple[str, ...]:
+    """The formats :func:`save` writes: ``$SDG17_FIGURE_FORMATS`` (comma-separated), else PNG.
+
+    Raises:
+        UsageError: an unknown format, naming the valid ones.
+    """
+    raw = os.environ.get(FORMATS_ENV, "")
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in raw.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(
+            f"{FORMATS_ENV}={raw!r}: unknown figure format(s) {', '.join(unknown)}; "
+            f"expected some of {', '.join(FORMATS)}"
+        )
+    return formats or DEFAULT_FORMATS
+
+
 def save(fig, name: str, output_dir: str | Path | None) -> list[Path]:
-    """Save a figure as PNG and SVG in ``output_dir``; nothing is written when it is empty
-    (or when there is no figure)."""
+    """Save a figure in ``output_dir`` in each of :func:`figure_formats` (PNG by default);
+    nothing is written when it is empty (or when there is no figure)."""
     if not output_dir or fig is None:
         return []
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for ext in ("png", "svg"):
+    for ext in figure_formats():
         path = out / f"{name}.{ext}"
-        fig.savefig(path, metadata={"Date": None} if ext == "svg" else None)
+        # no creation date in vector files, so reruns write identical bytes
+        fig.savefig(path, metadata={"Date": None} if ext != "png" else None)
         written.append(path)
     return written
 

@@ -722,3 +722,74 @@ def test_a_killed_run_is_shown_as_killed_and_the_next_run_records_it(
 
 def _status_cell(status: str) -> str:
     return f'<span class="status {status}">{status}</span>'
+
+
+# -- every economy ----------------------------------------------------------------------------
+def test_fan_out_all_is_one_execution_per_economy_of_the_store(tmp_path, fakes):
+    cfg = runconfig.load(
+        runkit.write_config(
+            tmp_path / "c.yaml",
+            "notebooks:\n  - notebook: toy_scorecard\n    fan_out: {economy: all}\n",
+        )
+    )
+    executions = runconfig.expand(runconfig.plan(cfg), lambda: "ref")
+    assert [e.params["economy"] for e in executions] == sorted(runkit.KNOWN)
+    assert executions[0].id == "toy_scorecard__BGD"
+
+
+@pytest.mark.parametrize(
+    ("fan_out", "needle"),
+    [
+        ("{economy: every}", "'every' is not a fan-out; write a list, {group: NAME} or all"),
+        ("{start_year: all}", "fan_out start_year: all (every economy in the store) is only for"),
+        ("{economy: []}", "must be a non-empty list, {group: NAME} or all"),
+    ],
+)
+def test_fan_out_all_is_checked_before_any_kernel(tmp_path, fakes, fan_out, needle):
+    cfg = runconfig.load(
+        runkit.write_config(
+            tmp_path / "c.yaml",
+            f"notebooks:\n  - notebook: toy_scorecard\n    fan_out: {fan_out}\n",
+        )
+    )
+    with pytest.raises(UsageError) as err:
+        runconfig.plan(cfg)
+    assert needle in str(err.value)
+
+
+def test_every_economy_config_plans_a_scorecard_per_economy(tmp_path, monkeypatch, fakes):
+    _stub_notebook(tmp_path / "04_country_scorecard.ipynb", COMMON + 'economy = "KEN"\n')
+    monkeypatch.setenv("SDG17_NOTEBOOKS_DIR", str(tmp_path))
+    cfg = runconfig.load("every_economy")
+    executions = runconfig.expand(runconfig.plan(cfg), lambda: "ref")
+    assert [e.id for e in executions] == [
+        f"04_country_scorecard__{c}" for c in sorted(runkit.KNOWN)
+    ]
+
+
+@pytest.mark.notebook
+def test_manifest_records_the_worker_of_each_execution(toy):
+    m = manifest_of(toy["run_dir"])
+    assert m["cluster"]["local"] is True and m["cluster"]["slots"] == 2
+    (address,) = m["cluster"]["workers"]
+    for e in m["executions"]:
+        assert e["worker"] == {"address": address, "host": e["worker"]["host"]}
+        assert e["worker"]["host"]
+
+
+def test_figure_formats_in_a_config_are_checked_and_reach_the_kernels(tmp_path, fakes):
+    from helpers.topics import plots
+
+    assert runconfig.FIGURE_FORMATS == plots.FORMATS
+    assert runconfig.FIGURE_FORMATS_ENV == plots.FORMATS_ENV
+    bad = runkit.write_config(
+        tmp_path / "b.yaml", "figure_formats: [png, gif]\nnotebooks: [toy_slow]\n"
+    )
+    with pytest.raises(UsageError, match="figure_formats must be a list of some of png, svg, pdf"):
+        runconfig.load(bad)
+    cfg = runconfig.load(
+        runkit.write_config(
+            tmp_path / "c.yaml", "figure_formats: [png, svg]\nnotebooks: [toy_slow]\n"
+        )
+    )
+    assert cfg.figure_formats == ("png", "svg")

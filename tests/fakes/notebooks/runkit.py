@@ -22,7 +22,7 @@ from helpers.store import Snapshot, Store
 
 FIXTURES = Path(__file__).resolve().parent
 KNOWN = {"KEN", "BGD", "BRA", "IND", "NPL"}
-GROUPS = {"LDC": ["BGD", "NPL"]}
+GROUPS = {"LDC": ["BGD", "NPL"], "all": sorted(KNOWN)}
 
 
 def fake_reference(store):

@@ -1,15 +1,23 @@
 """What a notebook puts on its page: shown sections, saved tables and figures."""
 
 import base64
+import io
 import json
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from helpers.notebook import page
 from helpers.topics import plots
 from helpers.topics.section import Section
 from tests.fakes.frames import one_row
+
+
+def test_saved_tables_keep_every_digit(tmp_path):
+    values = [15283.96, 1 / 3, 195_676_842_123.25, 2.960721e-13]
+    path = page.save_table(pd.DataFrame({"value": values}), "t", tmp_path)
+    assert pd.read_csv(path)["value"].tolist() == values  # unrounded: the reader tables round
 
 
 def test_save_table_writes_csv_only_with_an_output_dir(tmp_path):
@@ -30,10 +38,10 @@ def test_show_saves_tables_and_figures_and_shows_the_skip_note(tmp_path, monkeyp
     )
     displayed = []
     monkeypatch.setattr(page, "_display", displayed.append)
-    monkeypatch.setattr(page, "_display_figure", lambda fig, name: displayed.append(name))
+    monkeypatch.setattr(page, "_display_figure", lambda fig, name, **kw: displayed.append(name))
     page.show(shown, tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["behind.csv", "chart.png", "chart.svg", "empty.csv", "shown.csv"]
+    assert written == ["behind.csv", "chart.png", "empty.csv", "shown.csv"]  # SVG on demand
     assert plt.get_fignums() == []  # not a pyplot figure: no backend shows it a second time
     # sentence, then figure, then tables: a finding's chart sits right under it
     assert [getattr(d, "columns", d) is d for d in displayed] == [True, False, False]
@@ -59,6 +67,21 @@ def test_figures_are_shown_as_png_with_alt_text(monkeypatch):
     assert metadata == {"image/png": {"alt": "Figure: ODA/GNI; Gap"}}
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert page.figure_alt(plots.figure()[0], "coverage_heatmap") == "Figure: coverage heatmap"
+
+
+def test_a_saved_png_is_shown_scaled_instead_of_drawn_again(tmp_path, monkeypatch):
+    from PIL import Image
+
+    fig, ax = plots.figure()
+    ax.plot([1, 2], [3, 4])
+    (png,) = plots.save(fig, "f", tmp_path)  # at savefig.dpi, 150
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(fig, "savefig", lambda *a, **kw: pytest.fail("drawn a second time"))
+    page._display_figure(fig, "f", png=png)
+    big = Image.open(png)
+    small = Image.open(io.BytesIO(base64.b64decode(shown[0]["image/png"])))
+    assert abs(small.width - big.width * 100 / 150) <= 1
 
 
 def test_a_section_lead_is_its_first_standalone_sentence():
