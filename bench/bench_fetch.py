@@ -6,10 +6,17 @@ Prints, for the whole catalogue:
   - requests for a warm ``sdg17 fetch`` (should be 0);
   - seconds until a World Bank endpoint that accepts connections and never answers is
     reported, with the default timeouts, retries and deadline (about a minute; the target is
-    under 120 s), while the OECD series are still fetched.
+    under 120 s), while the OECD series are still fetched;
+  - IDS lending by creditor (issue 12): requests and seconds to fetch the 4 IDS series for
+    every IDS debtor and the default creditor set (Global South creditor countries, DAC
+    members, WLD), against a naive loop of one request per debtor and creditor (timed on a
+    sample and extrapolated: the full loop would take many minutes). With the genuine IDS
+    code lists and WDI economy list from ../shared/data when present (134 debtors, 303
+    counterparts), else the stand-in's synthetic lists.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_fetch.py [--latency 0.05]``;
-``--only-hang`` runs the last measurement alone, ``--skip-hang`` leaves it out).
+``--only-hang`` runs the hang measurement alone, ``--skip-hang`` leaves it out, ``--only-ids``
+runs the IDS measurement alone).
 Nothing leaves 127.0.0.1; the store is a temporary directory.
 """
 
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -27,14 +35,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import requests  # noqa: E402
+
 from helpers import catalogue  # noqa: E402
 from helpers.sources.http import RateLimiter, RetryPolicy  # noqa: E402
 from helpers.sources.oecd import api as oecd  # noqa: E402
 from helpers.sources.worldbank import api as worldbank  # noqa: E402
+from helpers.sources.worldbank import ids as ids_api  # noqa: E402
+from helpers.store import fetch as store_fetch  # noqa: E402
 from tests.fakes.oecd_api import OecdStandIn, benchmark_frames  # noqa: E402
-from tests.fakes.wb_api import WorldBankStandIn, synthetic_dataset  # noqa: E402
+from tests.fakes.wb_api import (  # noqa: E402
+    WorldBankStandIn,
+    build_dataset,
+    genuine_counterparts,
+    genuine_debtors,
+    synthetic_dataset,
+    synthetic_ids,
+)
 
 SDG17 = Path(sys.executable).with_name("sdg17")
+SHARED = Path(os.environ.get("SDG17_SHARED_DATA", ROOT.parent / "shared" / "data"))
+# IDS years fetched in the benchmark: a full-range default fetch is larger (see the note it
+# prints), which a benchmark need not write to a temporary disk.
+IDS_YEARS = range(2019, 2024)
+NAIVE_SAMPLE = 60
 
 
 def _cli_fetch(env: dict[str, str]) -> tuple[float, str]:
@@ -112,17 +136,87 @@ def _naive(wb_econ: list[str], providers: list[str], recipients: list[str], stat
     return time.perf_counter() - start
 
 
+def _ids_bench(latency: float) -> None:
+    """IDS: the batched fetch of the default creditor set against one request per debtor
+    and creditor (timed on a sample of pairs, extrapolated)."""
+    debtors = genuine_debtors(SHARED)
+    counterparts = genuine_counterparts(SHARED)
+    genuine = debtors is not None and counterparts is not None
+    ids_data = synthetic_ids(debtors=debtors, counterparts=counterparts, years=IDS_YEARS, lend=0.1)
+    rows_json = SHARED / "api-samples" / "worldbank" / "rows_json"
+    wb_data = build_dataset(rows_json if rows_json.is_dir() else None, codes=[])
+    series = catalogue.load().ids("ids")
+    start, end = IDS_YEARS[0], IDS_YEARS[-1]
+    with (
+        WorldBankStandIn(wb_data, latency=latency, ids=ids_data) as wb,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        os.environ.update({"SDG17_WB_API_URL": wb.url, "SDG17_DATA_DIR": str(Path(tmp) / "d")})
+        began = time.perf_counter()
+        report = store_fetch.run_fetch(series, start=start, end=end, progress=False)
+        batched_s = time.perf_counter() - began
+        if not report.ok:
+            sys.exit(f"IDS fetch failed: {report.failures}")
+        batched_req = len(wb.requests)
+        data_urls = wb.ids_data_requests()
+        creditors = {
+            c for u in data_urls for c in u.split("/counterpart-area/")[1].split("/")[0].split(";")
+        }
+        pairs = [(d["id"], c) for d in ids_data.debtors for c in sorted(creditors)]
+        rng = random.Random(17)
+        sample = rng.sample(pairs, min(NAIVE_SAMPLE, len(pairs)))
+        years = ";".join(f"YR{y}" for y in IDS_YEARS)
+        codes = ";".join(catalogue.get(s).code for s in series)
+        session = requests.Session()
+        began = time.perf_counter()
+        for debtor, creditor in sample:
+            url = (
+                f"{wb.url}/en/sources/{ids_api.DB}/series/{codes}/country/{debtor}/"
+                f"counterpart-area/{creditor}/time/{years}"
+            )
+            session.get(url, params={"format": "json", "per_page": 1000}, timeout=30)
+        sample_s = time.perf_counter() - began
+    naive_s = sample_s / len(sample) * len(pairs)
+    print(
+        f"\nIDS by creditor ({'genuine' if genuine else 'synthetic'} code lists: "
+        f"{len(ids_data.debtors)} debtors, {len(ids_data.counterparts)} counterparts; default "
+        f"creditor set {len(creditors)}; {len(series)} series; years {start}-{end})"
+    )
+    print(f"{'':28}{'requests':>10}{'seconds':>10}")
+    print(f"{'batched (sdg17 fetch)':28}{batched_req:>10}{batched_s:>10.2f}")
+    print(
+        f"{'naive (debtor x creditor)':28}{len(pairs):>10}{naive_s:>10.2f}  "
+        f"(extrapolated from {len(sample)} requests timed in {sample_s:.2f} s)"
+    )
+    queries = {u.split("?")[0] for u in data_urls}
+    print(
+        f"batched: {len(queries)} data queries (URLs cut by wbgapi to stay under its limit), "
+        f"{len(data_urls)} data pages, plus the creditor list, economy list and time dimension"
+    )
+    rows = len(series) * len(ids_data.debtors) * len(creditors)
+    print(
+        f"note: the API sends a row (null or not) per series x debtor x creditor x year, "
+        f"{rows * len(IDS_YEARS):,} rows here; every IDS year (62, with projections) "
+        f"would be {rows * 62:,} rows, about {rows * 62 // worldbank.PER_PAGE + 1} pages of "
+        f"{worldbank.PER_PAGE:,}; pass --start-year to fetch fewer."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
     parser.add_argument("--only-hang", action="store_true", help="only the hanging-API line")
     parser.add_argument("--skip-hang", action="store_true", help="leave the hanging-API line out")
+    parser.add_argument("--only-ids", action="store_true", help="only the IDS measurement")
     args = parser.parse_args()
     # The naive loop asks for economies with no data for some series; those answers are
     # expected and counted, not worth a warning each.
     logging.basicConfig(level=logging.ERROR)
     if args.only_hang:
         _report_hang(args.latency)
+        return
+    if args.only_ids:
+        _ids_bench(args.latency)
         return
 
     frames = benchmark_frames()
@@ -178,6 +272,7 @@ def main() -> None:
         f"{naive_req / max(cold_req, 1):.0f}x fewer requests"
     )
     print(f"cold: {cold_out}\nwarm: {warm_out}")
+    _ids_bench(args.latency)
     if not args.skip_hang:
         _report_hang(args.latency)
 

@@ -22,7 +22,9 @@ import yaml
 from helpers.errors import CatalogueError
 from helpers.paths import CATALOGUE_FILE
 
-SOURCES = ("worldbank", "oecd")
+SOURCES = ("worldbank", "oecd", "ids")
+# Sources whose entries name a World Bank indicator code.
+_CODED = ("worldbank", "ids")
 UNIT_KINDS = ("percent", "percent_open", "usd", "usd_millions", "count", "per_100", "index")
 _REQUIRED = ("id", "source", "title", "unit", "unit_kind", "sdg", "sdg_relation", "topic")
 _SDG = re.compile(r"^17\.\d{1,2}\.\d$")
@@ -42,7 +44,8 @@ class Dataflow:
 
 @dataclass(frozen=True)
 class Series:
-    """One catalogue entry. ``query`` is empty for World Bank series."""
+    """One catalogue entry. ``query`` is empty for World Bank series; ``by_creditor`` is True
+    for series fetched and stored by creditor (IDS)."""
 
     id: str
     source: str
@@ -58,6 +61,7 @@ class Series:
     dataflow: str = ""
     query: dict[str, str] = field(default_factory=dict)
     price_basis: str = ""
+    by_creditor: bool = False
 
     @property
     def is_percent(self) -> bool:
@@ -108,8 +112,10 @@ def _parse(raw: dict, path: Path) -> Catalogue:
             raise CatalogueError(
                 f"{where}: sdg {entry['sdg']!r} is not an SDG 17 indicator (17.x.x)"
             )
-        if entry["source"] == "worldbank" and not entry.get("code"):
+        if entry["source"] in _CODED and not entry.get("code"):
             raise CatalogueError(f"{where}: a World Bank series needs 'code'")
+        if entry.get("by_creditor") and entry["source"] != "ids":
+            raise CatalogueError(f"{where}: only IDS series are by creditor")
         query = {k: str(v) for k, v in (entry.get("query") or {}).items()}
         if entry["source"] == "oecd":
             flow = dataflows.get(entry.get("dataflow", ""))
@@ -137,6 +143,7 @@ def _parse(raw: dict, path: Path) -> Catalogue:
                 dataflow=entry.get("dataflow", ""),
                 query=query,
                 price_basis=entry.get("price_basis", ""),
+                by_creditor=bool(entry.get("by_creditor", False)),
             )
         )
     return Catalogue(sources=sources, dataflows=dataflows, series=tuple(series))
@@ -233,6 +240,7 @@ def how_to_obtain(series_ids: list[str]) -> str:
     wanted = resolve(series_ids)
     wb = [s.id for s in wanted if s.source == "worldbank"]
     oecd = [s.id for s in wanted if s.source == "oecd"]
+    ids = [s.id for s in wanted if s.source == "ids"]
     parts = [f"Run `sdg17 fetch --series {' '.join(series_ids)}` where the network is reachable"]
     if wb:
         parts.append(
@@ -244,4 +252,7 @@ def how_to_obtain(series_ids: list[str]) -> str:
             "or export the OECD table as SDMX-CSV from the OECD Data Explorer "
             "and run `sdg17 import FILE`"
         )
+    if ids:
+        parts[0] += " (International Debt Statistics come through the API only, by creditor: "
+        parts[0] += "`--creditors CHN,IND,WLD` picks the creditors)"
     return "; ".join(parts) + "; or use the demo data (`make demo`)."

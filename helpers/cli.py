@@ -51,6 +51,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         refresh=args.refresh,
         max_age=None if args.max_age_days is None else pd.Timedelta(days=args.max_age_days),
         progress=not args.quiet,
+        creditors=_codes(args.creditors),
     )
     if report.stored:
         tidy.build()
@@ -153,7 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("fetch", help="fetch missing or stale series from the World Bank and OECD")
+    p = sub.add_parser(
+        "fetch", help="fetch missing or stale series from the World Bank (WDI, IDS) and OECD"
+    )
     p.add_argument(
         "--offline",
         action="store_true",
@@ -164,6 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--economies", nargs="+", metavar="CODE", help="economy codes (default: all)")
     p.add_argument("--start-year", type=_year)
     p.add_argument("--end-year", type=_year)
+    p.add_argument(
+        "--creditors",
+        nargs="+",
+        metavar="CODE",
+        help="IDS creditors: ISO3 codes, WLD, IDS ids (730) or IDS<id> (default: "
+        "SDG17_IDS_CREDITORS, else Global South creditor countries, DAC members and WLD)",
+    )
     p.add_argument(
         "--max-age-days", type=float, help="freshness window (default 7, or SDG17_MAX_AGE_DAYS)"
     )

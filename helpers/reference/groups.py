@@ -209,6 +209,16 @@ def global_south(reference: pd.DataFrame, definition: str | None = None) -> pd.S
     return flag.astype(bool).rename("global_south")
 
 
+def global_south_definition(definition: str | None = None) -> str:
+    """The Global South definition in force: ``definition``, else ``$SDG17_GLOBAL_SOUTH``,
+    else ``wb_lmic``.
+
+    Raises:
+        UsageError: for an unknown definition, listing the valid ones.
+    """
+    return _definition(definition)
+
+
 def _definition(definition: str | None) -> str:
     chosen = definition or os.environ.get(GLOBAL_SOUTH_ENV) or DEFAULT_GLOBAL_SOUTH
     chosen = chosen.strip()
@@ -235,6 +245,94 @@ def economies_frame(reference: pd.DataFrame, definition: str | None = None) -> p
     out["beyond_dac"] = codes.isin(g.non_dac_providers) & single
     out["global_south"] = global_south(reference, definition)
     return out
+
+
+# -- creditors (IDS lending by creditor) -------------------------------------------------
+ALL_CREDITORS = "WLD"
+CREDITOR_GROUPS = ("Southern", "DAC", "other", "all creditors")
+
+
+def creditor_groups(
+    creditors: pd.Series, reference: pd.DataFrame, definition: str | None = None
+) -> pd.Series:
+    """The creditor group of each creditor code, for tidy rows by creditor.
+
+    Rules, in order: "" for "" (a row not by creditor); "all creditors" for ``WLD``; "DAC"
+    for a DAC member (:func:`dac_member_codes`); "Southern" for a creditor country in the
+    Global South under ``definition`` (see :func:`global_south`; its income group comes from
+    ``reference``, so a creditor the reference lacks is not Southern); "other" for the
+    rest: creditor countries outside both (Saudi Arabia, a high-income economy, under the
+    default definition) and institutions ("IDS905", World Bank-IDA).
+
+    Args:
+        creditors: creditor codes (ISO3, ``WLD``, ``IDS<id>`` or "").
+        reference: the economy reference frame.
+        definition: a Global South definition; default ``$SDG17_GLOBAL_SOUTH``, else wb_lmic.
+
+    Returns:
+        A Series aligned with ``creditors``, named ``creditor_group``.
+    """
+    _check_reference(reference)
+    south = set(_codes(reference)[global_south(reference, definition)])
+    codes = creditors.fillna("").astype(str).str.strip().str.upper()
+    out = pd.Series("other", index=creditors.index, dtype=object, name="creditor_group")
+    out[codes.isin(south)] = "Southern"
+    out[codes.isin(load().dac_members)] = "DAC"
+    out[codes == ALL_CREDITORS] = "all creditors"
+    out[codes == ""] = ""
+    return out
+
+
+def validate_creditors(
+    items: list[str] | str, present: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
+    """Split a creditor selection into creditor codes and creditor group names, checked.
+
+    Args:
+        items: creditor codes (ISO3, ``WLD``, ``IDS<id>``; any case) or group names
+            (``CREDITOR_GROUPS``, any case: "Southern", "DAC", "other", "all creditors").
+        present: the creditor codes the data hold (also accepted, and used for suggestions).
+
+    Returns:
+        (codes, groups): normalised, duplicates dropped, in the order given.
+
+    Raises:
+        UsageError: naming every unknown item with close matches (a country name typed for
+            a code included) and the valid group names.
+    """
+    if isinstance(items, str):
+        items = [items]
+    by_key = {_key(g): g for g in CREDITOR_GROUPS}
+    codes: list[str] = []
+    chosen: list[str] = []
+    unknown: list[str] = []
+    known = set(present) | _iso_codes() | {ALL_CREDITORS}
+    for item in items:
+        text = str(item).strip()
+        if _key(text) in by_key:
+            chosen.append(by_key[_key(text)])
+        elif text.upper() in known:
+            codes.append(text.upper())
+        else:
+            unknown.append(text)
+    if unknown:
+        parts = []
+        for text in unknown:
+            close: list[str] = []
+            with contextlib.suppress(LookupError):
+                close.append(pycountry.countries.lookup(text).alpha_3)
+            pool = sorted(set(present) | set(CREDITOR_GROUPS))
+            close += difflib.get_close_matches(text, pool, n=_SUGGESTIONS, cutoff=0.6)
+            close = list(dict.fromkeys(close))[:_SUGGESTIONS]
+            hint = f"did you mean {', '.join(close)}?" if close else "no close match"
+            parts.append(f"{text or repr(text)} ({hint})")
+        raise UsageError(
+            f"unknown creditors: {'; '.join(parts)}. Valid: ISO3 country codes, WLD (all "
+            f"creditors), the IDS<id> codes in the data, or a group: {', '.join(CREDITOR_GROUPS)}."
+        )
+    if not codes and not chosen:
+        raise UsageError("no creditors given")
+    return list(dict.fromkeys(codes)), list(dict.fromkeys(chosen))
 
 
 # -- named groups ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The canonical tidy schema, defined once, and the check that enforces it.
 
-Every table the tidy layer writes has these columns, one row per economy, year and series::
+Every table the tidy layer writes has these columns, one row per economy, year, series and
+creditor::
 
     economy        ISO3 / World Bank / OECD code ("KEN", "WLD", "DAC")
     economy_name   the source's label
@@ -8,9 +9,18 @@ Every table the tidy layer writes has these columns, one row per economy, year a
     series         catalogue id
     value          float
     unit           catalogue unit (one per series)
-    source         "worldbank" | "oecd" | "demo"
+    source         "worldbank" | "oecd" | "ids" | "demo"
     vintage        the source's last-updated date or dataflow version, and retrieval date
     snapshot_id    the raw snapshot the row was read from
+    creditor       for flows broken down by creditor (IDS): ISO3 of a creditor country, "WLD"
+                   for all creditors, or "IDS" + the IDS counterpart id for an institution or
+                   other lender ("IDS905", World Bank-IDA); "" for rows not by creditor
+    creditor_name  the source's label of the creditor; "" when not by creditor
+    creditor_group "Southern" | "DAC" | "other" | "all creditors" (set by the tidy build,
+                   see ``helpers.reference.groups.creditor_groups``); "" when not by creditor
+
+The creditor columns are filled with "" by :func:`coerce` when a reader does not produce
+them, so sources without a creditor dimension (WDI, OECD, imports) need not know of them.
 
 Economies and aggregates (regions, income groups, donor groups) share the schema but are
 kept in separate tables, so a sum over economies never double-counts a region.
@@ -35,8 +45,15 @@ COLUMNS = [
     "source",
     "vintage",
     "snapshot_id",
+    "creditor",
+    "creditor_name",
+    "creditor_group",
 ]
-KEY = ["economy", "year", "series"]
+KEY = ["economy", "year", "series", "creditor"]
+# The columns a row not broken down by creditor holds as "".
+CREDITOR_COLUMNS = ["creditor", "creditor_name", "creditor_group"]
+SOURCES = ("worldbank", "oecd", "ids", "demo")
+CREDITOR_GROUPS = ("Southern", "DAC", "other", "all creditors")
 # The economy reference table every source's reader produces and the tidy layer extends.
 REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]
 MIN_YEAR, MAX_YEAR = 1960, 2100
@@ -63,9 +80,12 @@ def _schema():
             "series": pa.Column(str),
             "value": pa.Column(float, nullable=False),
             "unit": pa.Column(str),
-            "source": pa.Column(str, pa.Check.isin(["worldbank", "oecd", "demo"])),
+            "source": pa.Column(str, pa.Check.isin(list(SOURCES))),
             "vintage": pa.Column(str),
             "snapshot_id": pa.Column(str),
+            "creditor": pa.Column(str, pa.Check.str_length(0, 16)),
+            "creditor_name": pa.Column(str),
+            "creditor_group": pa.Column(str, pa.Check.isin(["", *CREDITOR_GROUPS])),
         },
         strict=True,
         ordered=True,
@@ -79,7 +99,11 @@ def empty() -> pd.DataFrame:
 
 
 def coerce(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order the columns and set dtypes (year int64, value float64, text as object)."""
+    """Order the columns and set dtypes (year int64, value float64, text as object).
+
+    A frame without the creditor columns gets them as "" (rows not broken down by creditor).
+    """
+    frame = _with_creditor(frame)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise SchemaError(f"tidy frame lacks columns {missing}")
@@ -92,6 +116,15 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _with_creditor(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the creditor columns it lacks added as "" (not by creditor), and the
+    canonical columns in canonical order (any others after them)."""
+    absent = [c for c in CREDITOR_COLUMNS if c not in frame.columns]
+    frame = frame.assign(**dict.fromkeys(absent, "")) if absent else frame
+    order = [c for c in COLUMNS if c in frame.columns]
+    return frame[order + [c for c in frame.columns if c not in order]]
+
+
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> str:
     bad = frame.loc[mask, [*KEY, "value", "unit"]]
     text = bad.head(_SHOWN).to_string(index=False)
@@ -102,21 +135,22 @@ def _rows(frame: pd.DataFrame, mask: pd.Series) -> str:
 def validate(frame: pd.DataFrame) -> pd.DataFrame:
     """Check a tidy frame and return it with canonical dtypes.
 
-    Rejects duplicate (economy, year, series) keys, years outside 1960-2100, missing values,
-    more than one unit per series, and percentages (unit_kind "percent") outside 0-100.
+    Rejects duplicate (economy, year, series, creditor) keys, years outside 1960-2100, missing
+    values, more than one unit per series, and percentages (unit_kind "percent") outside 0-100.
+    Creditor columns a frame lacks are added as "" first.
 
     Raises:
         SchemaError: naming the rule broken and the offending rows.
     """
     try:
-        frame = _schema().validate(frame, lazy=True)
+        frame = _schema().validate(_with_creditor(frame), lazy=True)
     except _pandera().errors.SchemaErrors as exc:
         cases = exc.failure_cases.head(_SHOWN).to_string(index=False)
         raise SchemaError(f"tidy table breaks the canonical schema:\n{cases}") from None
 
     dup = frame.duplicated(KEY, keep=False)
     if dup.any():
-        raise SchemaError(f"duplicate economy-year-series keys:\n{_rows(frame, dup)}")
+        raise SchemaError(f"duplicate economy-year-series-creditor keys:\n{_rows(frame, dup)}")
 
     units = frame.groupby("series")["unit"].nunique()
     mixed = units[units > 1].index.tolist()

@@ -19,6 +19,8 @@ FORMATS = (
     "wb-bulk-csv",
     "wb-country-meta-csv",
     "wb-economies-json",
+    "wb-ids-json",
+    "wb-ids-counterparts-json",
     "sdmx-csv",
     "demo-csv",
 )
@@ -39,7 +41,7 @@ class FetchResult:
     """What a source hands the store for one batch.
 
     Attributes:
-        source: "worldbank" or "oecd".
+        source: "worldbank", "oecd" or "ids".
         format: how the payloads are encoded, one of FORMATS.
         series: catalogue ids the payloads hold.
         payloads: the files, unchanged.

@@ -14,6 +14,12 @@ while a request is waiting on the network.
 Time. Each source gets a :class:`~helpers.sources.http.SourceBudget` (deadline, short
 time-out retries); a hung source is reported and the next source is still fetched.
 
+Lending by creditor (IDS). Series by creditor are fetched for the creditors asked for
+(``creditors=``, ``--creditors``, ``$SDG17_IDS_CREDITORS``) or the default set (every
+creditor country in the Global South in force, the DAC members, ``WLD``). The creditors are
+resolved against the API's creditor list before anything else is fetched, so an unknown
+creditor is a usage error with nothing written; the list is stored beside the data.
+
 Disk. An operating-system error while writing a snapshot (a full disk, a read-only store)
 fails the series of that snapshot with the reason ("fetched but not stored: ...") and the
 fetch goes on with the next source.
@@ -26,6 +32,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 from tqdm import tqdm
 
 from helpers import catalogue
@@ -35,6 +42,8 @@ from helpers.sources.http import RetryPolicy, SourceBudget
 from helpers.sources.oecd import api as oecd
 from helpers.sources.payload import FetchResult
 from helpers.sources.worldbank import api as worldbank
+from helpers.sources.worldbank import ids as ids_api
+from helpers.sources.worldbank import pages as wb_pages
 from helpers.store import DEFAULT_MAX_AGE, Snapshot, Store
 
 log = logging.getLogger(__name__)
@@ -116,11 +125,17 @@ def run_fetch(
     store: Store | None = None,
     max_age: timedelta | None = None,
     progress: bool = True,
+    creditors: list[str] | None = None,
 ) -> FetchReport:
     """Bring the store up to date for the given series, economies and years.
 
+    Args:
+        creditors: for series by creditor (IDS): ISO3 codes, IDS ids or ``IDS<id>`` codes,
+            ``WLD``; default ``$SDG17_IDS_CREDITORS``, else the default set (module docstring).
+
     Raises:
-        UsageError: unknown series or economy codes, or a bad year range (nothing fetched).
+        UsageError: unknown series, economy or creditor codes, or a bad year range (nothing
+            fetched, nothing written).
         OfflineError: offline and the store lacks some series (names them and how to get them).
     """
     store = store or Store()
@@ -130,6 +145,9 @@ def run_fetch(
         # Checked against every real code (ISO 3166, World Bank, OECD aggregates), not the
         # store: a fetch asks the source, which knows economies the store has not seen yet.
         economies = groups.validate_economies(economies)
+    asked = ids_api.check_creditors(creditors) if creditors else ids_api.creditors_from_env()
+    # What a snapshot by creditor must have answered to count as fresh.
+    selection: list[str] | str = asked or f"default:{groups.global_south_definition()}"
     report = FetchReport(offline=offline_requested(offline))
 
     if report.offline:
@@ -154,7 +172,13 @@ def run_fetch(
             for s in wanted
             if refresh
             or not store.is_fresh(
-                s.id, max_age, economies=economies, start=start, end=end, snapshots=listed
+                s.id,
+                max_age,
+                economies=economies,
+                start=start,
+                end=end,
+                snapshots=listed,
+                creditors=selection if s.by_creditor else None,
             )
         ]
         report.fresh = [s.id for s in wanted if s not in stale]
@@ -168,7 +192,14 @@ def run_fetch(
             bar.update(1)
             bar.set_postfix_str(url.split("?")[0][-48:], refresh=False)
 
+        by_creditor = [s for s in stale if s.source == ids_api.SOURCE]
+        # WDI and IDS are one API: one deadline, and a hung API is left alone for both.
+        wb_budget = SourceBudget(worldbank.API_NAME, policy)
         try:
+            # First, so an unknown creditor stops the fetch before anything is written.
+            plan = _plan_ids(
+                store, by_creditor, asked, policy, on_request, report, max_age, refresh, wb_budget
+            )
             _fetch_worldbank(
                 store,
                 [s for s in stale if s.source == "worldbank"],
@@ -180,6 +211,7 @@ def run_fetch(
                 report,
                 max_age,
                 refresh,
+                wb_budget,
             )
             _fetch_oecd(
                 store,
@@ -191,6 +223,10 @@ def run_fetch(
                 on_request,
                 report,
             )
+            if plan is not None:
+                _fetch_ids(
+                    store, plan, economies, start, end, policy, on_request, report, wb_budget
+                )
         finally:
             bar.close()
     return report
@@ -230,7 +266,7 @@ def _store_result(store: Store, result: FetchResult, report: FetchReport) -> Non
 
 
 def _fetch_worldbank(
-    store, series, economies, start, end, policy, on_request, report, max_age, refresh
+    store, series, economies, start, end, policy, on_request, report, max_age, refresh, budget
 ) -> None:
     if not series:
         return
@@ -239,7 +275,6 @@ def _fetch_worldbank(
         s.format == "wb-economies-json" and datetime.now(UTC) - s.retrieved_at <= max_age
         for s in store.snapshots("worldbank")
     )
-    budget = SourceBudget(worldbank.API_NAME, policy)
     if refresh or not has_reference:
         try:
             _write(store, worldbank.fetch_economies(policy, on_request=on_request, budget=budget))
@@ -251,6 +286,97 @@ def _fetch_worldbank(
         series, economies, start, end, policy, on_request=on_request, budget=budget
     )
     report.failures.update(failures)
+    if result is not None and result.series:
+        _store_result(store, result, report)
+
+
+@dataclass
+class _IdsPlan:
+    """The IDS series to fetch, from which creditors, and the creditor list to store."""
+
+    series: list
+    counterparts: list[str]
+    creditors: list[str]
+    selection: list[str] | str
+    listing: FetchResult | None  # None when a fresh stored list was used
+
+
+def _economy_reference(store: Store, policy, on_request, budget) -> pd.DataFrame | None:
+    """The newest stored World Bank economy list, fetched (and stored) when there is none."""
+    held = [s for s in store.snapshots("worldbank") if s.format == wb_pages.ECONOMIES_FORMAT]
+    if not held:
+        try:
+            held = [_write(store, worldbank.fetch_economies(policy, on_request, budget))]
+        except (FetchError, OSError) as exc:
+            log.warning("World Bank economy list not fetched: %s", exc)
+            return None
+    return wb_pages.parse_economies(held[-1])
+
+
+def _plan_ids(
+    store, series, asked, policy, on_request, report, max_age, refresh, budget
+) -> _IdsPlan | None:
+    """Resolve the creditors of an IDS fetch against the API's creditor list.
+
+    Raises:
+        UsageError: a creditor the list does not hold (nothing has been written).
+    """
+    if not series:
+        return None
+    held = [
+        s
+        for s in store.snapshots(ids_api.SOURCE)
+        if s.format == ids_api.COUNTERPARTS_FORMAT and datetime.now(UTC) - s.retrieved_at <= max_age
+    ]
+    listing_result = None
+    try:
+        if held and not refresh:
+            listing = ids_api.parse_counterparts(held[-1])
+        else:
+            listing_result = ids_api.fetch_counterparts(policy, on_request, budget)
+            listing = ids_api.listing_of(listing_result)
+    except FetchError as exc:
+        for s in series:
+            report.failures[s.id] = f"the IDS creditor list could not be fetched: {exc}"
+        return None
+    if asked:
+        counterparts = ids_api.resolve_creditors(asked, listing, "the World Bank API's")
+        selection: list[str] | str = asked
+    else:
+        reference = _economy_reference(store, policy, on_request, budget)
+        if reference is None:
+            for s in series:
+                report.failures[s.id] = (
+                    "the default IDS creditors need the World Bank economy list (income "
+                    "groups), which could not be fetched; name creditors with --creditors"
+                )
+            return None
+        counterparts = ids_api.default_creditors(listing, reference)
+        selection = f"default:{groups.global_south_definition()}"
+    codes = listing.set_index("counterpart").loc[counterparts, "creditor"].tolist()
+    return _IdsPlan(series, counterparts, codes, selection, listing_result)
+
+
+def _fetch_ids(
+    store, plan: _IdsPlan, economies, start, end, policy, on_request, report, budget
+) -> None:
+    if plan.listing is not None:
+        try:
+            _write(store, plan.listing)
+        except OSError as exc:
+            log.warning("IDS creditor list %s", _not_stored(exc))
+    result, failures = ids_api.fetch(
+        plan.series,
+        plan.counterparts,
+        economies,
+        start,
+        end,
+        policy,
+        on_request=on_request,
+        budget=budget,
+        query={"creditors": plan.creditors, "creditor_selection": plan.selection},
+    )
+    _record_failures(failures, economies, report)
     if result is not None and result.series:
         _store_result(store, result, report)
 

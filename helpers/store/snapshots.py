@@ -200,9 +200,25 @@ class Snapshot:
                 "must not be edited. Re-fetch or re-import it."
             )
 
-    def covers(self, economies: list[str] | None, start: int | None, end: int | None) -> bool:
-        """Whether this snapshot answered a query at least as wide as the one given."""
+    def covers(
+        self,
+        economies: list[str] | None,
+        start: int | None,
+        end: int | None,
+        creditors: list[str] | str | None = None,
+    ) -> bool:
+        """Whether this snapshot answered a query at least as wide as the one given.
+
+        ``creditors`` (series by creditor only): the creditor codes or IDS ids asked for, or
+        the default selection's name ("default:wb_lmic"), which must be the one recorded.
+        """
         q = self.meta.get("query", {})
+        if isinstance(creditors, str) and q.get("creditor_selection") != creditors:
+            return False
+        if isinstance(creditors, list):
+            held = set(q.get("creditors", [])) | set(q.get("counterparts", []))
+            if not set(creditors) <= held:
+                return False
         have = q.get("economies", "all")
         if economies and have != "all" and not set(economies) <= set(have):
             return False
@@ -524,11 +540,13 @@ class Store:
         end: int | None = None,
         now: datetime | None = None,
         snapshots: list[Snapshot] | None = None,
+        creditors: list[str] | str | None = None,
     ) -> bool:
-        """True if a snapshot younger than ``max_age`` already answers this query."""
+        """True if a snapshot younger than ``max_age`` already answers this query (for a
+        series by creditor, with the creditors asked for; see :meth:`Snapshot.covers`)."""
         now = now or utcnow()
         return any(
-            now - snap.retrieved_at <= max_age and snap.covers(economies, start, end)
+            now - snap.retrieved_at <= max_age and snap.covers(economies, start, end, creditors)
             for snap in self.history(series_id, snapshots)
             if snap.meta["kind"] == "api"
         )

@@ -36,7 +36,7 @@ from helpers.errors import OfflineError, StoreError, UsageError
 from helpers.reference import groups, schema
 from helpers.sources.demo import synthetic as demo
 from helpers.sources.oecd import sdmx_csv
-from helpers.sources.worldbank import bulk, pages
+from helpers.sources.worldbank import bulk, ids, pages
 from helpers.store import Snapshot, Store, verified
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ _BUILD_INFO = "build.json"
 # Each snapshot format and the source reader that turns it into tidy rows / reference rows.
 _PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
     "wb-api-json": pages.parse,
+    "wb-ids-json": ids.parse,
     "wb-bulk-csv": bulk.parse_wb_bulk,
     "sdmx-csv": sdmx_csv.parse,
     "demo-csv": demo.parse,
@@ -172,6 +173,9 @@ def build(store: Store | Path | str | None = None) -> dict[str, Path]:
     usable, aside = verified(snapshots)
     obs = _observations(usable)
     ref = _fill_reference(_reference(usable), obs)
+    # Creditor groups are set here, where the economy reference and the Global South
+    # definition in force are known (rows not by creditor keep "").
+    obs = obs.assign(creditor_group=groups.creditor_groups(obs["creditor"], ref))
     econ = groups.economies_frame(ref)
     countries, aggs = groups.split_aggregates(obs, ref)
     countries, aggs = schema.validate(countries), schema.validate(aggs)
@@ -195,6 +199,7 @@ def build(store: Store | Path | str | None = None) -> dict[str, Path]:
                 for a in aside
             },
             "rows": {"observations": len(countries), "aggregates": len(aggs)},
+            "global_south": groups.global_south_definition(),
         }
         tmp = store.processed / f".{_BUILD_INFO}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(info, indent=2))
@@ -203,13 +208,17 @@ def build(store: Store | Path | str | None = None) -> dict[str, Path]:
 
 
 def is_current(store: Store | Path | str | None = None) -> bool:
-    """True when the processed tables were built from exactly the snapshots now in the store.
+    """True when the processed tables were built from exactly the snapshots now in the store,
+    under the Global South definition now in force (it sets the creditor groups).
 
     "Exactly" includes each payload's size and modification time, so an edited payload
     makes the tables out of date (and the rebuild sets its snapshot aside).
     """
     store = _store(store)
     info = _build_info(store)
+    # Creditor groups depend on the Global South definition in force.
+    if info.get("global_south", groups.DEFAULT_GLOBAL_SOUTH) != groups.global_south_definition():
+        return False
     return info.get("fingerprint") == _fingerprint(store.snapshots()) and all(
         (store.processed / f"{t}.parquet").exists() for t in TABLES
     )
@@ -266,6 +275,7 @@ def load(
     *,
     aggregates: bool = False,
     groups: bool = False,
+    creditors: list[str] | str | None = None,
     missing: str = "raise",
     store: Store | Path | str | None = None,
 ) -> pd.DataFrame:
@@ -280,14 +290,17 @@ def load(
         groups: expand group names in ``economies`` (``"LDC"``, ``"Low income"``, ``"SSF"``,
             ``"global_south"``; see ``helpers.reference.groups.group_names``) to their member
             economies. Without it, a group name is refused with a sentence saying so.
+        creditors: for series by creditor (IDS), creditor codes (ISO3, ``WLD`` for all
+            creditors, ``IDS<id>`` for institutions) and/or creditor groups ("Southern",
+            "DAC", "other", "all creditors"); only rows by creditor are returned then.
         missing: "raise" (default) raises when a requested series has no rows at all;
             "ignore" returns what there is (notebooks then say what is missing).
         store: a Store or its root (default: ``$SDG17_DATA_DIR``).
 
     Raises:
         CatalogueError: unknown series id (with close matches).
-        UsageError: unknown economy (with close matches), an aggregate asked of the economies
-            table or an economy of the aggregates table.
+        UsageError: unknown economy or creditor (with close matches), an aggregate asked of
+            the economies table or an economy of the aggregates table.
         OfflineError: a requested series is absent, with how to obtain it.
     """
     if isinstance(series, str):
@@ -305,6 +318,8 @@ def load(
     if economies:
         codes = _economy_codes(economies, _table("economies", store), aggregates, groups)
         mask &= frame["economy"].isin(codes)
+    if creditors is not None:
+        mask &= _creditor_mask(frame, creditors)
     if start is not None:
         mask &= frame["year"] >= start
     if end is not None:
@@ -317,6 +332,12 @@ def load(
                 f"no data in the store for {', '.join(absent)}. " + catalogue.how_to_obtain(absent)
             )
     return out
+
+
+def _creditor_mask(frame: pd.DataFrame, creditors: list[str] | str) -> pd.Series:
+    """Rows whose creditor is one of ``creditors`` (codes or creditor groups), checked."""
+    codes, named = groups.validate_creditors(creditors, set(frame["creditor"]) - {""})
+    return frame["creditor"].isin(codes) | frame["creditor_group"].isin(named)
 
 
 def _economy_codes(

@@ -7,7 +7,12 @@ It answers every endpoint wbgapi touches (see ``WB_API_SHAPES.md`` in the shared
   dataset has no value (as the real API does);
 - ``sources/2/concepts`` and ``sources/2/{country|series|time}/{ids|all}`` (dict shape);
 - ``country``, ``country/all``, ``region``, ``incomelevel``, ``lendingtype`` (``[meta, rows]``);
-- the classic ``country/{E}/indicator/{CODE}`` endpoint (``[meta, rows]``, newest year first).
+- the classic ``country/{E}/indicator/{CODE}`` endpoint (``[meta, rows]``, newest year first);
+- International Debt Statistics, source 6 (when given an :class:`IdsDataset`):
+  ``sources/6/series/{S}/country/{E}/counterpart-area/{C}/time/{T}`` data with the fourth
+  variable ``Counterpart-Area`` (placed second in each row, as in the documented sample:
+  readers must match by concept), ``sources/6/concepts``, and
+  ``sources/6/{counterpart-area|country|series|time}/{ids|all}`` listings.
 
 An optional language segment (``/v2/en/...``, as wbgapi sends) is accepted. Unknown series,
 economy or time codes get the API's own error payload with HTTP 200.
@@ -27,6 +32,7 @@ prints its base URL on the first line of stdout and serves until interrupted.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import random
@@ -46,6 +52,8 @@ from tests.fakes._http import send
 
 WDI_ID = "2"
 WDI_NAME = "World Development Indicators"
+IDS_ID = "6"
+IDS_NAME = "International Debt Statistics"
 LAST_UPDATED = "2025-07-01"
 DEFAULT_YEARS = range(1960, 2025)
 FAULT_KINDS = ("status", "hang", "truncated", "html", "message", "empty", "body")
@@ -299,6 +307,117 @@ def build_dataset(rows_json: Path | None = None, **kwargs) -> Dataset:
     return synthetic_dataset(economies=economies, **kwargs)
 
 
+# IDS counterparts in the API's spelling (a few, for tests without ../shared/data).
+IDS_COUNTERPARTS = [
+    ("001", "Austria"),
+    ("004", "France"),
+    ("005", "Germany"),
+    ("006", "Italy"),
+    ("009", "Japan"),
+    ("010", "Netherlands"),
+    ("013", "Norway"),
+    ("016", "United Kingdom"),
+    ("017", "United States"),
+    ("055", "Turkiye"),
+    ("406", "Brazil"),
+    ("566", "Saudi Arabia"),
+    ("646", "India"),
+    ("730", "China"),
+    ("740", "Korea, D.P.R. of"),
+    ("735", "Hong Kong"),
+    ("905", "World Bank-IDA"),
+    ("901", "World Bank-IBRD"),
+    ("BND", "Bondholders"),
+    ("WLD", "World"),
+]
+IDS_CODES = {
+    "DT.DIS.BLAT.CD": "PPG, bilateral (DIS, current US$)",
+    "DT.DIS.BLTC.CD": "PPG, bilateral concessional (DIS, current US$)",
+    "DT.TDS.BLAT.CD": "PPG, bilateral (TDS, current US$)",
+    "DT.NFL.BLAT.CD": "Net financial flows, bilateral (NFL, current US$)",
+}
+
+
+@dataclass
+class IdsDataset:
+    """What the stand-in serves as source 6.
+
+    Attributes:
+        values: {(series code, debtor, counterpart id, year): value}; absent keys are null.
+        debtors: ``/v2/country``-shaped rows of the IDS debtors.
+        counterparts: (id, name) in the API's spelling.
+        series: code -> name.
+        years: the time dimension (IDS runs past the last year of data: projections).
+    """
+
+    values: dict[tuple[str, str, str, int], float]
+    debtors: list[dict]
+    counterparts: list[tuple[str, str]]
+    series: dict[str, str]
+    years: tuple[int, ...] = tuple(range(1970, 2032))
+    last_updated: str = "2024-12-10"
+
+
+def genuine_counterparts(shared: Path | None) -> list[tuple[str, str]] | None:
+    """The 303 genuine IDS counterparts (``worldbank/ids_metadata/counterparts.csv`` under the
+    shared data folder), or None if absent. Names there are WDI names, not the API's."""
+    path = Path(shared) / "worldbank" / "ids_metadata" / "counterparts.csv" if shared else None
+    if path is None or not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(r["counterpart_id"], r["counterpart_name"]) for r in csv.DictReader(fh)]
+
+
+def genuine_debtors(shared: Path | None) -> list[dict] | None:
+    """The 134 genuine IDS debtors (``worldbank/ids_metadata/entities.csv``) as ``/v2/country``
+    rows, or None if absent."""
+    path = Path(shared) / "worldbank" / "ids_metadata" / "entities.csv" if shared else None
+    if path is None or not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            {"id": r["entity_id"], "iso2Code": r["entity_iso2code"], "name": r["entity_name"]}
+            for r in csv.DictReader(fh)
+        ]
+
+
+def synthetic_ids(
+    debtors: list[dict] | None = None,
+    counterparts: list[tuple[str, str]] | None = None,
+    years: Iterable[int] = range(2000, 2024),
+    lend: float = 0.3,
+    seed: int = 17,
+) -> IdsDataset:
+    """Deterministic IDS flows: each debtor borrows from a ``lend`` share of the counterparts;
+    ``WLD`` is the sum over them. Default debtors: the built-in developing countries."""
+    if debtors is None:
+        debtors = [
+            e
+            for e in synthetic_economies()
+            if e["region"]["id"] != "NA" and e["incomeLevel"]["id"] != "HIC"
+        ]
+    counterparts = counterparts or IDS_COUNTERPARTS
+    values: dict[tuple[str, str, str, int], float] = {}
+    years = list(years)
+    for econ in debtors:
+        for cid, _ in counterparts:
+            rng = random.Random(f"{seed}:{econ['id']}:{cid}")
+            if cid == "WLD" or rng.random() >= lend:
+                continue
+            level = rng.uniform(1e6, 5e8)
+            for year in years:
+                level *= 1 + 0.05 * rng.uniform(-1, 1.5)
+                for code in IDS_CODES:
+                    share = {"DT.DIS.BLTC.CD": 0.5, "DT.TDS.BLAT.CD": 0.4}.get(code, 1.0)
+                    value = round(level * share, 0)
+                    if code == "DT.NFL.BLAT.CD":
+                        value = round(level * 0.7, 0)
+                    values[(code, econ["id"], cid, year)] = value
+                    key = (code, econ["id"], "WLD", year)
+                    values[key] = values.get(key, 0.0) + value
+    return IdsDataset(values, debtors, list(counterparts), dict(IDS_CODES))
+
+
 @dataclass
 class _Fault:
     pattern: re.Pattern
@@ -338,6 +457,7 @@ class WorldBankStandIn:
         latency: seconds added to every response.
         port: 0 picks a free port.
         max_per_page: cap ``per_page`` like a cautious server would (None: honour any value).
+        ids: what source 6 serves (default: :func:`synthetic_ids`).
 
     Attributes:
         url: ``http://127.0.0.1:<port>/v2``.
@@ -350,8 +470,10 @@ class WorldBankStandIn:
         latency: float = 0.0,
         port: int = 0,
         max_per_page: int | None = None,
+        ids: IdsDataset | None = None,
     ):
         self.data = data or synthetic_dataset()
+        self.ids = ids if ids is not None else synthetic_ids()
         self.latency = latency
         self.max_per_page = max_per_page
         self.requests: list[str] = []
@@ -429,8 +551,12 @@ class WorldBankStandIn:
         return None
 
     def data_requests(self) -> list[str]:
-        """The requests for data pages (``sources/../series/..``)."""
-        return [p for p in self.requests if "/series/" in p and "/country/" in p]
+        """The requests for WDI data pages (``sources/../series/..``; IDS pages not counted)."""
+        return [
+            p
+            for p in self.requests
+            if "/series/" in p and "/country/" in p and "/counterpart-area/" not in p
+        ]
 
     # -- answering ------------------------------------------------------------------------
     def _handle(self, handler: _Handler) -> None:
@@ -464,6 +590,8 @@ class WorldBankStandIn:
         if segs and re.fullmatch(r"[a-z]{2}", segs[0]):
             segs = segs[1:]  # language prefix, as wbgapi sends (/v2/en/...)
         head = [s.lower() for s in segs]
+        if head[:1] == ["sources"] and len(segs) >= 3 and segs[1] == IDS_ID:
+            return self._ids_route(segs[2:], query)
         if head[:1] == ["sources"] and len(segs) >= 3:
             if segs[1] != WDI_ID:
                 raise _message(INVALID_VALUE)
@@ -480,6 +608,121 @@ class WorldBankStandIn:
         if head[:1] in (["region"], ["incomelevel"], ["lendingtype"]) and len(segs) <= 2:
             return self._classifications(head[0], segs[1] if len(segs) == 2 else "all", query)
         raise _Answer(404, b"<html><body>Not Found</body></html>", "text/html")
+
+    # -- source 6: International Debt Statistics ----------------------------------------
+    def _ids_route(self, rest: list[str], query: dict) -> bytes:
+        head = [r.lower() for r in rest]
+        if head == ["concepts"]:
+            names = ("Country", "Series", "Counterpart-Area", "Time")
+            concepts = [{"id": c, "value": c.replace("-", " ")} for c in names]
+            return _dumps(
+                {
+                    "page": 1,
+                    "pages": 1,
+                    "per_page": 50,
+                    "total": len(concepts),
+                    "source": [{"id": IDS_ID, "name": IDS_NAME, "concept": concepts}],
+                }
+            )
+        if len(rest) == 2 and head[0] in ("country", "series", "time", "counterpart-area"):
+            return self._ids_features(head[0], rest[1], query)
+        return self._ids_data(rest, query)
+
+    def _ids_listing(self, concept: str) -> list[dict]:
+        ids = self.ids
+        if concept == "country":
+            return [{"id": e["id"], "value": e["name"]} for e in ids.debtors]
+        if concept == "series":
+            return [{"id": c, "value": n} for c, n in ids.series.items()]
+        if concept == "counterpart-area":
+            return [{"id": c, "value": n} for c, n in ids.counterparts]
+        return [{"id": f"YR{y}", "value": str(y)} for y in ids.years]
+
+    def _ids_features(self, concept: str, wanted: str, query: dict) -> bytes:
+        allv = self._ids_listing(concept)
+        if wanted.lower() != "all":
+            by_id = {v["id"].upper(): v for v in allv}
+            try:
+                allv = [by_id[i.upper()] for i in wanted.split(";")]
+            except KeyError:
+                raise _message(INVALID_VALUE) from None
+        page, per_page = _int_param(query, "page", 1), self._per_page(query, 50)
+        label = "Counterpart-Area" if concept == "counterpart-area" else concept.capitalize()
+        return _dumps(
+            {
+                "page": page,
+                "pages": math.ceil(len(allv) / per_page),
+                "per_page": per_page,
+                "total": len(allv),
+                "source": [
+                    {
+                        "id": IDS_ID,
+                        "name": IDS_NAME,
+                        "concept": [
+                            {
+                                "id": label,
+                                "variable": allv[(page - 1) * per_page : page * per_page],
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+
+    def _pick(self, concept: str, wanted: str) -> list[dict]:
+        allv = self._ids_listing(concept)
+        if wanted.lower() == "all":
+            return allv
+        by_id = {v["id"].upper(): v for v in allv}
+        try:
+            return [by_id[i.upper()] for i in wanted.split(";")]
+        except KeyError:
+            raise _message(INVALID_VALUE) from None
+
+    def _ids_data(self, rest: list[str], query: dict) -> bytes:
+        dims = {rest[i].lower(): rest[i + 1] for i in range(0, len(rest) - 1, 2)}
+        if len(rest) % 2 or set(dims) != {"series", "country", "counterpart-area", "time"}:
+            raise _message(INVALID_VALUE)
+        series = self._pick("series", dims["series"])
+        debtors = self._pick("country", dims["country"])
+        creditors = self._pick("counterpart-area", dims["counterpart-area"])
+        years = self._pick("time", dims["time"])
+        page, per_page = _int_param(query, "page", 1), self._per_page(query, 50)
+        sizes = (len(series), len(debtors), len(creditors), len(years))
+        total = math.prod(sizes)
+        rows = []
+        for i in range((page - 1) * per_page, min(page * per_page, total)):
+            rem, t = divmod(i, sizes[3])
+            rem, c = divmod(rem, sizes[2])
+            s_, e = divmod(rem, sizes[1])
+            code, econ, cred, year = series[s_], debtors[e], creditors[c], years[t]
+            rows.append(
+                {
+                    "variable": [
+                        {"concept": "Country", "id": econ["id"], "value": econ["value"]},
+                        {"concept": "Counterpart-Area", "id": cred["id"], "value": cred["value"]},
+                        {"concept": "Series", "id": code["id"], "value": code["value"]},
+                        {"concept": "Time", "id": year["id"], "value": year["value"]},
+                    ],
+                    "value": self.ids.values.get(
+                        (code["id"], econ["id"], cred["id"], int(year["value"]))
+                    ),
+                }
+            )
+        return _dumps(
+            {
+                "page": page,
+                "pages": math.ceil(total / per_page),
+                "per_page": per_page,
+                "total": total,
+                "lastupdated": self.ids.last_updated,
+                "source": {"id": IDS_ID, "name": IDS_NAME, "data": rows},
+            }
+        )
+
+    def ids_data_requests(self) -> list[str]:
+        """The requests for IDS data pages (``sources/6/..counterpart-area/..``)."""
+        return [p for p in self.requests if "/counterpart-area/" in p and "/series/" in p]
 
     def _per_page(self, query: dict, default: int) -> int:
         per_page = _int_param(query, "per_page", default)

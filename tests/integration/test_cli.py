@@ -42,7 +42,8 @@ def test_cold_fetch_is_batched_and_a_warm_fetch_makes_no_request(apis, capsys):
     code, out, _ = _run(capsys, "fetch", "--quiet")
     assert code == 0, out
     cold = _requests(apis)
-    assert cold <= 10  # 27 series for every economy: a handful of batched calls
+    # 31 series for every economy (4 of them IDS, by creditor): a handful of batched calls
+    assert cold <= 14
     assert f"{ALL} series stored" in out and f"{cold} requests" in out
     code, out, _ = _run(capsys, "fetch", "--quiet")
     assert code == 0 and _requests(apis) == cold
@@ -246,8 +247,9 @@ def test_no_dns_fails_at_once_without_retries(capsys, monkeypatch):
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", no_dns)
     code, _, err = _run(capsys, "fetch", "--quiet")
     assert code == 1 and "network looks unreachable" in err
-    # One try per request (economy list, data batch, two OECD structure queries), no retries.
-    assert len(calls) == 4
+    # One try per request (IDS creditor list, economy list, data batch, two OECD structure
+    # queries), no retries.
+    assert len(calls) == 5
     assert "cannot resolve api.worldbank.org" in err and "cannot resolve sdmx.oecd.org" in err
 
 

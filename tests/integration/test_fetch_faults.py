@@ -16,6 +16,7 @@ from tests.fakes.wb_api import WorldBankStandIn, synthetic_dataset
 WB_DATA = synthetic_dataset(n_economies=6, years=range(2010, 2024))
 WB_IDS = catalogue.load().ids("worldbank")
 OECD_IDS = catalogue.load().ids("oecd")
+IDS_IDS = catalogue.load().ids("ids")  # World Bank IDS, by creditor
 # Longer than any test waits: the stand-in's stop() wakes the hanging handlers at the end.
 HANG_SECONDS = 120
 
@@ -116,8 +117,12 @@ def test_two_fetches_at_once_still_fetch_once(apis):
 
 @pytest.mark.parametrize(
     ("full_for", "lost", "kept"),
-    [("wb-api-json", WB_IDS, OECD_IDS), ("sdmx-csv", OECD_IDS, WB_IDS)],
-    ids=["world-bank-write-fails", "oecd-write-fails"],
+    [
+        ("wb-api-json", WB_IDS, OECD_IDS + IDS_IDS),
+        ("sdmx-csv", OECD_IDS, WB_IDS + IDS_IDS),
+        ("wb-ids-json", IDS_IDS, WB_IDS + OECD_IDS),
+    ],
+    ids=["world-bank-write-fails", "oecd-write-fails", "ids-write-fails"],
 )
 def test_a_full_disk_ends_with_the_per_series_report(
     apis, capsys, monkeypatch, full_for, lost, kept

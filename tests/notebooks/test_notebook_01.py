@@ -42,7 +42,7 @@ def _value(root, economy, series, year, aggregates=False):
 
 
 def _files(names):
-    return [f"{n}.{ext}" for n in names for ext in ("png", "svg")]
+    return [f"{n}.{ext}" for n in names for ext in ("png",)]  # SVG only on demand
 
 
 def test_demo_run_writes_every_figure_andtable(demo_run):

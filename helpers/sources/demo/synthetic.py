@@ -16,6 +16,9 @@ too); other ratios are means weighted by their denominator where we have it (GNI
 for GDP for remittances and FDI) and by population otherwise, over the economies with data.
 OECD provider totals DAC and WXDAC (sums; ODA % GNI as total GE / total GNI), recipient
 totals DPGC and LDC (sums).
+
+IDS lending by creditor (``helpers.sources.demo.lending``): rows for developing economies with
+``creditor`` and ``creditor_name`` filled; ``creditor_group`` is left "" for the tidy build.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from helpers.sources.demo.generators import (
     round_exact,
     world_bank_series,
 )
+from helpers.sources.demo.lending import lending
 from helpers.sources.payload import Payload, StoredSnapshot
 
 SEED = 17
@@ -126,9 +130,10 @@ def build_frames(seed: int = SEED, last_year: int = LAST_YEAR) -> tuple[pd.DataF
     """
     years = np.arange(FIRST_YEAR, last_year + 1)
     g = groups.load()
-    wb_parts, dac1_parts = [], []
+    wb_parts, dac1_parts, gni = [], [], {}
     for e in economies():
         wb = world_bank_series(e, seed, years)
+        gni[e.code] = wb[GNI]
         wb_parts.append(_long(e.code, years, wb))
         if e.provider:
             dac1_parts.append(_long(e.code, years, dac1_series(e, seed, years, wb[GNI])))
@@ -158,14 +163,19 @@ def build_frames(seed: int = SEED, last_year: int = LAST_YEAR) -> tuple[pd.DataF
     dac2a["value"] = dac2a.groupby("series")["value"].transform(lambda v: round_exact(v, 4))
     dac2a_aggs = pd.concat([_sum_over(dac2a, recipients), _sum_over(dac2a, ldcs)])
 
-    obs = pd.concat([wb, _wb_aggregates(wb), dac1, dac1_aggs, dac2a, dac2a_aggs], ignore_index=True)
+    # IDS-style lending by creditor (economies only: the demo has no IDS aggregates).
+    ids = lending(list(economies()), gni, seed, years)
+    obs = pd.concat(
+        [wb, _wb_aggregates(wb), dac1, dac1_aggs, dac2a, dac2a_aggs, ids], ignore_index=True
+    )
     _check_coverage(obs)
     for sid, idx in obs.groupby("series").groups.items():
         obs.loc[idx, "value"] = round_exact(obs.loc[idx, "value"].to_numpy(), _decimals(sid))
     reference = _reference(obs)
     names = reference.set_index("economy")["economy_name"]
     units = {s.id: s.unit for s in catalogue.load().series}
-    obs = obs.assign(
+    obs = obs.fillna({"creditor": "", "creditor_name": ""}).assign(
+        creditor_group="",  # assigned by the tidy build, which knows the Global South in force
         economy_name=obs["economy"].map(names),
         unit=obs["series"].map(units),
         source=SOURCE,
@@ -225,6 +235,7 @@ def _read_csv(snapshot: StoredSnapshot, name: str, text_columns: list[str]) -> p
 def parse(snapshot: StoredSnapshot) -> pd.DataFrame:
     """The observations of a demo snapshot, in the canonical schema with ``snapshot_id``."""
     text = ["economy", "economy_name", "series", "unit", "source", "vintage"]
+    text += schema.CREDITOR_COLUMNS
     frame = _read_csv(snapshot, OBSERVATIONS, text).assign(snapshot_id=snapshot.id)
     return schema.validate(frame)
 

@@ -31,7 +31,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import wbgapi
 
@@ -100,7 +100,12 @@ def _economy_param(economies: list[str] | None) -> tuple[str, str | list[str]]:
 
 
 def _time_param(
-    start: int | None, end: int | None, policy: RetryPolicy, recorder: Recorder, ids: list[str]
+    start: int | None,
+    end: int | None,
+    policy: RetryPolicy,
+    recorder: Recorder,
+    ids: list[str],
+    source: int = WDI,
 ) -> tuple[str, str]:
     """The API's time list for ``start..end`` and the URL it came from.
 
@@ -110,7 +115,7 @@ def _time_param(
     """
     if start is None and end is None:
         return "all", ""
-    run = functools.partial(wbgapi.fetch, f"sources/{WDI}/time/all", lang="en")
+    run = functools.partial(wbgapi.fetch, f"sources/{source}/time/all", lang="en")
     pages = retry_call(
         functools.partial(attempt, run, recorder, ids),
         policy,
@@ -148,6 +153,82 @@ def _check_series(series: list[catalogue.Series]) -> list[catalogue.Series]:
     return list(seen.values())
 
 
+def fetch_batches(
+    wanted: list[catalogue.Series],
+    run_for: Callable[[list[catalogue.Series]], Callable[[], Iterable]],
+    read: Callable[[Page, list[str]], tuple[dict, list]],
+    policy: RetryPolicy,
+    recorder: Recorder,
+    what: str,
+) -> tuple[list[tuple[Page, int]], set[str], dict[str, str], list[str]]:
+    """Fetch all of ``wanted`` in one batch, halving a rejected batch until the series the API
+    objects to stands alone (inside :func:`wbgapi_settings`).
+
+    Args:
+        run_for: the wbgapi walk for a batch of series.
+        read: a page's metadata and observations (each with a ``code``); raises RejectedAnswer.
+        what: names the request in retry messages.
+
+    Returns:
+        (pages kept with their row counts, ids of series with observations, failures by
+        series id, the ``lastupdated`` dates seen).
+    """
+    kept: list[tuple[Page, int]] = []
+    got: set[str] = set()
+    failures: dict[str, str] = {}
+    updated: list[str] = []
+    queue: deque[list[catalogue.Series]] = deque([wanted])
+    while queue:
+        batch = queue.popleft()
+        batch_ids = [s.id for s in batch]
+        try:
+            pages = retry_call(
+                functools.partial(attempt, run_for(batch), recorder, batch_ids),
+                policy,
+                what=what,
+                series=batch_ids,
+                sleep=_sleep,
+                budget=recorder.budget,
+            )
+            read_pages = [(page, *read(page, batch_ids)) for page in pages]
+        except RejectedAnswer as exc:
+            if len(batch) > 1:
+                # Split to find the series the API objects to; keep catalogue order.
+                mid = len(batch) // 2
+                log.info(
+                    "World Bank batch of %d series rejected (%s); splitting",
+                    len(batch),
+                    exc.reason,
+                )
+                queue.extendleft([batch[mid:], batch[:mid]])
+            else:
+                failures[batch[0].id] = str(exc)
+            continue
+        except FetchError as exc:  # retries exhausted: every series of the batch fails
+            failures.update(dict.fromkeys(batch_ids, str(exc)))
+            continue
+
+        observed = {o.code.upper() for _, _, obs in read_pages for o in obs if o.value is not None}
+        first_url = read_pages[0][0].url if read_pages else ""
+        for s in batch:
+            if s.code.upper() in observed:
+                got.add(s.id)
+            else:
+                failures[s.id] = str(
+                    EmptyResultError(
+                        "the World Bank API returned no observations for this query",
+                        series=[s.id],
+                        url=first_url,
+                    )
+                )
+        if observed & {s.code.upper() for s in batch}:
+            for page, meta, obs in read_pages:
+                kept.append((page, len(obs)))
+                if meta.get("lastupdated"):
+                    updated.append(str(meta["lastupdated"]))
+    return kept, got, failures, updated
+
+
 def fetch(
     series: list[catalogue.Series],
     economies: list[str] | None = None,
@@ -180,10 +261,6 @@ def fetch(
     policy = policy or RetryPolicy.from_env()
     economy_param, economy_query = _economy_param(economies)
     recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
-    kept: list[tuple[Page, int]] = []
-    got: set[str] = set()
-    failures: dict[str, str] = {}
-    updated: list[str] = []
     ids = [s.id for s in wanted]
 
     with wbgapi_settings(base_url(), recorder):
@@ -198,11 +275,9 @@ def fetch(
                 url=time_url,
             )
             return None, dict.fromkeys(ids, str(reason))
-        queue: deque[list[catalogue.Series]] = deque([wanted])
-        while queue:
-            batch = queue.popleft()
-            batch_ids = [s.id for s in batch]
-            run = functools.partial(
+
+        def run_for(batch: list[catalogue.Series]) -> Callable[[], Iterable]:
+            return functools.partial(
                 wbgapi.refetch,
                 _DATA_URL,
                 _SPLIT_ORDER,
@@ -213,51 +288,10 @@ def fetch(
                 params={"per_page": PER_PAGE},
                 lang="en",
             )
-            try:
-                pages = retry_call(
-                    functools.partial(attempt, run, recorder, batch_ids),
-                    policy,
-                    what="World Bank data request",
-                    series=batch_ids,
-                    sleep=_sleep,
-                    budget=recorder.budget,
-                )
-                read = [(page, *_read(page, batch_ids)) for page in pages]
-            except RejectedAnswer as exc:
-                if len(batch) > 1:
-                    # Split to find the series the API objects to; keep catalogue order.
-                    mid = len(batch) // 2
-                    log.info(
-                        "World Bank batch of %d series rejected (%s); splitting",
-                        len(batch),
-                        exc.reason,
-                    )
-                    queue.extendleft([batch[mid:], batch[:mid]])
-                else:
-                    failures[batch[0].id] = str(exc)
-                continue
-            except FetchError as exc:  # retries exhausted: every series of the batch fails
-                failures.update(dict.fromkeys(batch_ids, str(exc)))
-                continue
 
-            observed = {o.code.upper() for _, _, obs in read for o in obs if o.value is not None}
-            first_url = read[0][0].url if read else ""
-            for s in batch:
-                if s.code.upper() in observed:
-                    got.add(s.id)
-                else:
-                    failures[s.id] = str(
-                        EmptyResultError(
-                            "the World Bank API returned no observations for this query",
-                            series=[s.id],
-                            url=first_url,
-                        )
-                    )
-            if observed & {s.code.upper() for s in batch}:
-                for page, meta, obs in read:
-                    kept.append((page, len(obs)))
-                    if meta.get("lastupdated"):
-                        updated.append(str(meta["lastupdated"]))
+        kept, got, failures, updated = fetch_batches(
+            wanted, run_for, _read, policy, recorder, "World Bank data request"
+        )
 
     # One line per distinct reason, not per series: a batch shares its failure.
     by_reason: dict[str, list[str]] = {}
@@ -267,11 +301,35 @@ def fetch(
         log.warning(
             "World Bank: %d series failed (%s): %s", len(ids_failed), ", ".join(ids_failed), reason
         )
+    return batch_result(
+        SOURCE,
+        FORMAT,
+        wanted,
+        (kept, got, failures, updated),
+        recorder,
+        economy_query,
+        (start, end),
+    )
+
+
+def batch_result(
+    source: str,
+    fmt: str,
+    wanted: list[catalogue.Series],
+    fetched: tuple,
+    recorder: Recorder,
+    economy_query,
+    years: tuple[int | None, int | None],
+    query: dict | None = None,
+) -> tuple[FetchResult | None, dict[str, str]]:
+    """The FetchResult of a batched data fetch (:func:`fetch_batches`' output), shared by
+    WDI and IDS: the pages kept, the series that returned data and what was asked."""
+    kept, got, failures, updated = fetched
     if not got:
         return None, failures
     result = FetchResult(
-        source=SOURCE,
-        format=FORMAT,
+        source=source,
+        format=fmt,
         series=[s.id for s in wanted if s.id in got],
         payloads=[
             Payload(name=f"page-{i:04d}.json", content=page.content, url=page.url, rows=rows)
@@ -280,14 +338,71 @@ def fetch(
         query={
             "codes": [s.code for s in wanted],
             "economies": economy_query,
-            "start_year": start,
-            "end_year": end,
+            "start_year": years[0],
+            "end_year": years[1],
+            **(query or {}),
         },
         source_last_updated=max(updated) if updated else None,
         requests=recorder.requests,
         extra={"api": base_url(), "per_page": PER_PAGE, "failed": dict(failures)},
     )
     return result, failures
+
+
+def fetch_listing(
+    path: str,
+    per_page: int,
+    rows_of: Callable[[bytes, str], list],
+    *,
+    what: str,
+    result: dict,
+    policy: RetryPolicy | None = None,
+    on_request: Callable[[str], None] | None = None,
+    budget: SourceBudget | None = None,
+) -> FetchResult:
+    """A code list of the API (``country``, ``sources/6/counterpart-area/all``), pages as sent.
+
+    Args:
+        path: the API path; ``per_page``: rows asked per page.
+        rows_of: reads one page's rows (raising FetchError on a page it cannot read).
+        what: the list in words ("economy list"), for messages.
+        result: ``source``, ``format`` and ``query`` of the FetchResult.
+
+    Raises:
+        FetchError: naming the URL, when the list cannot be fetched or read.
+        EmptyResultError: when the API lists nothing.
+    """
+    policy = policy or RetryPolicy.from_env()
+    recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
+    run = functools.partial(wbgapi.fetch, path, {"per_page": per_page}, lang="en")
+    with wbgapi_settings(base_url(), recorder):
+        pages = retry_call(
+            functools.partial(attempt, run, recorder, []),
+            policy,
+            what=f"World Bank {what}",
+            sleep=_sleep,
+            budget=recorder.budget,
+        )
+    payloads = [
+        Payload(
+            name=f"page-{i:04d}.json",
+            content=page.content,
+            url=page.url,
+            rows=len(rows_of(page.content, page.url)),
+        )
+        for i, page in enumerate(pages, start=1)
+    ]
+    if not sum(p.rows for p in payloads):
+        raise EmptyResultError(
+            f"the World Bank API's {what} is empty", url=pages[0].url if pages else ""
+        )
+    return FetchResult(
+        series=[],
+        payloads=payloads,
+        requests=recorder.requests,
+        extra={"api": base_url(), "per_page": per_page},
+        **result,
+    )
 
 
 def fetch_economies(
@@ -301,33 +416,17 @@ def fetch_economies(
         FetchError: naming the URL, when the list cannot be fetched or read.
         EmptyResultError: when the API lists no economies.
     """
-    policy = policy or RetryPolicy.from_env()
-    recorder = Recorder(on_request, budget or SourceBudget(API_NAME, policy))
-    run = functools.partial(wbgapi.fetch, "country", {"per_page": ECONOMIES_PER_PAGE}, lang="en")
-    with wbgapi_settings(base_url(), recorder):
-        pages = retry_call(
-            functools.partial(attempt, run, recorder, []),
-            policy,
-            what="World Bank economy list",
-            sleep=_sleep,
-            budget=recorder.budget,
-        )
-    payloads = []
-    for i, page in enumerate(pages, start=1):
-        rows = economy_rows(page.content, page.url)
-        payloads.append(
-            Payload(name=f"page-{i:04d}.json", content=page.content, url=page.url, rows=len(rows))
-        )
-    if not sum(p.rows for p in payloads):
-        raise EmptyResultError(
-            "the World Bank API listed no economies", url=pages[0].url if pages else ""
-        )
-    return FetchResult(
-        source=SOURCE,
-        format=ECONOMIES_FORMAT,
-        series=[],
-        payloads=payloads,
-        query={"endpoint": "country", "economies": "all"},
-        requests=recorder.requests,
-        extra={"api": base_url(), "per_page": ECONOMIES_PER_PAGE},
+    return fetch_listing(
+        "country",
+        ECONOMIES_PER_PAGE,
+        economy_rows,
+        what="economy list",
+        result={
+            "source": SOURCE,
+            "format": ECONOMIES_FORMAT,
+            "query": {"endpoint": "country", "economies": "all"},
+        },
+        policy=policy,
+        on_request=on_request,
+        budget=budget,
     )

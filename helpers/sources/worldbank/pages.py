@@ -137,7 +137,8 @@ def read_records(doc) -> tuple[dict, list[Observation]]:
 
 
 # -- parsing stored snapshots -------------------------------------------------------------
-def _load(snapshot: StoredSnapshot, fmt: str) -> Iterator[tuple[str, object]]:
+def load_pages(snapshot: StoredSnapshot, fmt: str) -> Iterator[tuple[str, object]]:
+    """Each stored page of a World Bank JSON snapshot of format ``fmt``: (path, parsed JSON)."""
     if snapshot.format != fmt:
         raise StoreError(f"snapshot {snapshot.id} holds {snapshot.format!r}, not {fmt!r}")
     for path in snapshot.files():
@@ -161,7 +162,7 @@ def parse(snapshot: StoredSnapshot) -> pd.DataFrame:
     by_code = {s.code.upper(): s for s in catalogue.load().series if s.source == SOURCE}
     held = set(snapshot.series)
     records: list[Observation] = []
-    for where, doc in _load(snapshot, FORMAT):
+    for where, doc in load_pages(snapshot, FORMAT):
         try:
             _, obs = read_records(doc)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -244,7 +245,7 @@ def parse_economies(snapshot: StoredSnapshot) -> pd.DataFrame:
         (region id "NA") have region and income group None, as in the bulk-CSV metadata.
     """
     rows = []
-    for where, doc in _load(snapshot, ECONOMIES_FORMAT):
+    for where, doc in load_pages(snapshot, ECONOMIES_FORMAT):
         try:
             for e in _economy_list(doc, where):
                 region = e.get("region") or {}

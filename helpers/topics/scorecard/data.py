@@ -108,8 +108,12 @@ def load_targets(path=None) -> pd.DataFrame:
 
 
 def candidate_series(price_basis: str) -> list[str]:
-    """Every catalogue id, keeping only the ``price_basis`` twin of current/constant pairs."""
-    ids = catalogue.load().ids()
+    """Every catalogue id, keeping only the ``price_basis`` twin of current/constant pairs.
+
+    Series by creditor (IDS) are left out: one value per economy and year is what the
+    scorecard scores, and they hold one per creditor.
+    """
+    ids = [s.id for s in catalogue.load().series if not s.by_creditor]
     other = "CONSTANT" if price_basis == "current" else "CURRENT"
     keep = []
     for sid in ids:

@@ -40,6 +40,10 @@ ODA_NET_CURRENT = "DAC1.ODA.NET.CURRENT"
 ODA_GE_CURRENT = "DAC1.ODA.GE.CURRENT"
 ODA_GNI_GE = "DAC1.ODA.GNI.GE"
 GNI_CURRENT = "DAC1.GNI.CURRENT"
+# The OECD's own total for non-DAC providers (DAC1 DONOR aggregate): it also holds providers
+# the DAC1 table does not list one by one (Russia among them), which no sum over the
+# providers beyond the DAC can include.
+NON_DAC_TOTAL = "WXDAC"
 REMITTANCES = "BX.TRF.PWKR.DT.GD.ZS"
 FDI = "BX.KLT.DINV.WD.GD.ZS"
 DESTINATIONS = {
@@ -115,6 +119,34 @@ def group_totals(volumes: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.reset_index().astype({"providers": "int64"})
+
+
+def non_dac_coverage(current: pd.DataFrame | None, reference: pd.DataFrame) -> pd.DataFrame:
+    """Per year, the net ODA of the providers beyond the DAC summed here against the OECD's
+    own non-DAC total (``WXDAC``), both at current prices.
+
+    Current prices, because the OECD's constant-price total holds only the providers it can
+    deflate, which are the listed ones: at constant prices the two agree by construction.
+
+    Args:
+        current: tidy rows of ``DAC1.ODA.NET.CURRENT`` for providers and aggregates.
+
+    Returns:
+        Columns ``year, providers, beyond_dac, oecd_non_dac, share`` (US$ millions; ``share``
+        of the OECD total, 0-1); empty when the store has no ``WXDAC`` rows.
+    """
+    columns = ["year", "providers", "beyond_dac", "oecd_non_dac", "share"]
+    if current is None or current.empty:
+        return pd.DataFrame(columns=columns)
+    net = current[current["series"] == ODA_NET_CURRENT]
+    oecd = net[net["economy"] == NON_DAC_TOTAL]
+    totals = group_totals(oda_volumes(net[net["economy"] != NON_DAC_TOTAL], reference, "current"))
+    ours = totals[totals["provider_group"] == BEYOND_DAC]
+    out = ours.rename(columns={"net": "beyond_dac"}).merge(
+        oecd[["year", "value"]].rename(columns={"value": "oecd_non_dac"}), on="year"
+    )
+    out = out[out["oecd_non_dac"] > 0].assign(share=lambda f: f["beyond_dac"] / f["oecd_non_dac"])
+    return out[columns].sort_values("year", ignore_index=True)
 
 
 def index_totals(totals: pd.DataFrame, column: str = "net") -> pd.DataFrame:

@@ -38,24 +38,33 @@ def _totals(
 
 
 def providers_section(
-    dac1: pd.DataFrame | None, reference: pd.DataFrame, price_basis: str
+    dac1: pd.DataFrame | None,
+    reference: pd.DataFrame,
+    price_basis: str,
+    current: pd.DataFrame | None = None,
 ) -> Section:
     """ODA volume per provider group and the ODA/GNI ratio of each provider beyond the DAC.
 
-    Tables ``provider_group_volumes`` (shown by year and group) and
-    ``beyond_dac_oda_gni_latest``; figure
-    ``beyond_dac_oda_gni``.
+    Tables ``provider_group_volumes`` (shown by year and group), ``non_dac_coverage`` (the
+    sum beyond the DAC against the OECD's non-DAC total at current prices, from ``current``:
+    the ``DAC1.ODA.NET.CURRENT`` rows of providers and aggregates) and
+    ``beyond_dac_oda_gni_latest``; figure ``beyond_dac_oda_gni``.
     """
     found = _totals(dac1, reference, price_basis, "The section on providers beyond the DAC")
     if isinstance(found, Section):
         return found
     volumes, totals = found
     net_id = wrangle.price_series(southsouth.ODA_NET_CURRENT, price_basis)
+    coverage = southsouth.non_dac_coverage(current, reference)
+    covered = southsouth_text.coverage_sentence(coverage)
     section = Section(
-        text=[southsouth_text.volumes_sentence(net_id, price_basis)],
+        text=[
+            southsouth_text.volumes_sentence(net_id, price_basis),
+            *([covered] if covered else []),
+        ],
         # shown by year and group; saved long
         shown={"provider_group_volumes": totals.set_index(["year", "provider_group"]).unstack()},
-        saved={"provider_group_volumes": totals},
+        saved={"provider_group_volumes": totals, "non_dac_coverage": coverage},
     )
     ratio = southsouth.oda_gni_ratio(dac1)
     table = southsouth.latest_ratio_table(ratio, volumes)
@@ -66,6 +75,7 @@ def providers_section(
     medians = southsouth.group_median_ratio(ratio, volumes, year).set_index("provider_group")
     dac_median = medians["median"].get(southsouth.DAC_MEMBERS, float("nan"))
     section.text.append(southsouth_text.ratio_sentence(table, medians, year))
+    section.finding = section.text[-1]  # the key finding: how generous, not what the table holds
     # shown after the volumes, in the order of the sentences; saved like every table
     section.shown["beyond_dac_oda_gni_latest"] = section.saved["beyond_dac_oda_gni_latest"] = table
     fig = southsouth_figures.ratio_figure(table, dac_median, year, dac1)
@@ -115,6 +125,7 @@ def growth_section(
     )
     return Section(
         text=[t for t in text if t],
+        finding=text[1],  # growth beyond the DAC, not the reporting caveat before it
         tables={"provider_group_growth": growth},
         saved={"beyond_dac_forecast": forecast},
         figures={"beyond_dac_volumes": fig},
@@ -153,6 +164,7 @@ def trade_section(
     fig = southsouth_figures.trade_figure(medians, destinations, trade)
     return Section(
         text=text,
+        finding=text[1],  # the median share, not the coverage sentence before it
         tables={"south_south_destinations": destinations},
         saved={"south_south_by_region": medians, "south_south_economies": chosen},
         figures={"south_south_trade": fig},

@@ -27,6 +27,30 @@ def volumes_sentence(net_id: str, price_basis: str) -> str:
     )
 
 
+COMPLETE = 0.995  # a sum within half a per cent of the OECD total leaves nothing out
+
+
+def coverage_sentence(coverage: pd.DataFrame) -> str | None:
+    """How much of the OECD's non-DAC total (current prices) the providers summed here
+    account for, latest year; None when the store has no such total."""
+    if coverage.empty:
+        return None
+    row = coverage.iloc[-1]
+    sentence = (
+        f"In {int(row['year'])} the {int(row['providers'])} providers beyond the DAC summed "
+        f"here gave {prose.fmt(row['beyond_dac'] * 1e6, 'US$')} net at current prices, "
+        f"**{row['share']:.0%}** of the OECD's own total for non-DAC providers (`WXDAC`, "
+        f"{prose.fmt(row['oecd_non_dac'] * 1e6, 'US$')})."
+    )
+    if row["share"] >= COMPLETE:
+        return sentence
+    return (
+        f"{sentence} The rest is ODA of providers the DAC1 table does not list one by one, "
+        "Russia among them, so the totals below leave it out (at constant prices the OECD's "
+        "total holds only the listed providers)."
+    )
+
+
 def ratio_sentence(table: pd.DataFrame, medians: pd.DataFrame, year: int) -> str:
     """The median ratio of each group in ``year`` and the highest ratio beyond the DAC.
 

@@ -7,7 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from helpers.errors import SchemaError, UsageError
-from helpers.reference import groups
+from helpers.reference import groups, schema
 
 
 @pytest.fixture
@@ -213,3 +213,28 @@ def test_retired_world_bank_aggregates_are_aggregates():
     for code in ("NOC", "OEC", "INX", "CAA", "CSA"):
         assert groups.is_known_aggregate(code), code
     assert not groups.is_known_aggregate("ROM")  # a retired country code, not a group
+
+
+# -- creditor groups -------------------------------------------------------------------------
+def test_creditor_groups_by_rule(reference):
+    codes = pd.Series(["WLD", "USA", "NOR", "BRA", "ETH", "SAU", "CHN", "IDS905", ""])
+    got = groups.creditor_groups(codes, reference)
+    expected = ["all creditors", "DAC", "DAC", "Southern", "Southern", "other", "other"]
+    # CHN is not in this reference, so it cannot be placed in the Global South.
+    assert got.tolist() == [*expected, "other", ""]
+    assert got.name == "creditor_group"
+
+
+def test_creditor_groups_follow_the_global_south_definition(reference, monkeypatch):
+    codes = pd.Series(["BRA", "KEN", "ETH"])
+    assert groups.creditor_groups(codes, reference, "wb_lic_lmc").tolist() == [
+        "other",
+        "Southern",
+        "Southern",
+    ]
+    monkeypatch.setenv(groups.GLOBAL_SOUTH_ENV, "un_ldc")
+    assert groups.creditor_groups(codes, reference).tolist() == ["other", "other", "Southern"]
+
+
+def test_creditor_groups_are_the_schema_ones():
+    assert groups.CREDITOR_GROUPS == schema.CREDITOR_GROUPS

@@ -63,3 +63,28 @@ def test_missing_value_is_rejected():
 def test_empty_has_the_canonical_columns():
     assert_frame_equal(schema.empty(), schema.coerce(schema.empty()))
     assert list(schema.empty().columns) == schema.COLUMNS
+
+
+# -- creditor columns (IDS lending by creditor) ---------------------------------------------
+def test_a_frame_without_creditor_columns_gets_them_empty():
+    out = schema.coerce(_frame())
+    assert list(out.columns) == schema.COLUMNS
+    for col in schema.CREDITOR_COLUMNS:
+        assert out[col].tolist() == ["", ""]
+
+
+def test_rows_by_creditor_may_share_economy_year_and_series():
+    frame = _frame(
+        year=[2000, 2000],
+        creditor=["CHN", "WLD"],
+        creditor_name=["China", "World"],
+        creditor_group=["Southern", "all creditors"],
+    )
+    assert len(schema.validate(frame)) == 2
+    with pytest.raises(SchemaError, match="duplicate"):
+        schema.validate(frame.assign(creditor="CHN"))
+
+
+def test_an_unknown_creditor_group_is_rejected():
+    with pytest.raises(SchemaError, match="creditor_group"):
+        schema.validate(_frame(creditor=["CHN"] * 2, creditor_group=["South"] * 2))

@@ -50,7 +50,10 @@ def test_two_builds_give_identical_bytes(tmp_path):
 def test_another_seed_gives_other_numbers(obs):
     other, _ = demo.build_frames(seed=demo.SEED + 1)
     assert other["vintage"].iloc[0] == f"synthetic demo data (seed {demo.SEED + 1})"
-    assert not np.allclose(other["value"], obs["value"])
+    # Lending pairs are drawn, so compare the rows not by creditor (the same keys).
+    assert not np.allclose(
+        other.loc[other["creditor"] == "", "value"], obs.loc[obs["creditor"] == "", "value"]
+    )
 
 
 def test_covers_every_catalogue_series(obs):
@@ -221,3 +224,41 @@ def test_an_edited_demo_payload_is_written_anew(tmp_path):
     obs.write_text(obs.read_text().replace("KEN", "KEX", 1))
     again = demo_store.write_demo_store(tmp_path / "demo")
     assert again.id != first.id and not again.changed()
+
+
+# -- IDS-style lending by creditor -----------------------------------------------------------
+def _lending(obs: pd.DataFrame) -> pd.DataFrame:
+    return obs[obs["creditor"] != ""]
+
+
+def test_lending_covers_the_demo_creditors_for_developing_debtors_only(obs, reference):
+    lent = _lending(obs)
+    by_creditor = {s.id for s in catalogue.load().series if s.by_creditor}
+    assert set(lent["series"]) == by_creditor
+    assert set(obs.loc[obs["series"].isin(by_creditor), "creditor"]) - {""} == set(lent["creditor"])
+    assert {"CHN", "IND", "BRA", "SAU", "TUR", "USA", "JPN", "FRA", "DEU", "WLD"} == set(
+        lent["creditor"]
+    )
+    rich = set(reference.loc[reference["income_group"] == "High income", "economy"])
+    assert not set(lent["economy"]) & rich
+    assert (lent["creditor"] != lent["economy"]).all()
+    assert set(obs.loc[obs["creditor"] == "", "creditor_name"]) == {""}
+    assert set(obs["creditor_group"]) == {""}  # the tidy build assigns it
+
+
+def test_all_creditors_exceed_the_sum_of_the_creditors_shown(obs):
+    lent = _lending(obs)
+    for sid in ("DT.DIS.BLAT.CD", "DT.TDS.BLAT.CD", "DT.DIS.BLTC.CD"):
+        part = lent[lent["series"] == sid]
+        world = part[part["creditor"] == "WLD"].set_index(["economy", "year"])["value"]
+        shown = part[part["creditor"] != "WLD"].groupby(["economy", "year"])["value"].sum()
+        assert (world.reindex(shown.index) >= shown - 1).all(), sid
+
+
+def test_lending_series_hang_together(obs):
+    wide = _lending(obs).pivot_table(
+        index=["economy", "creditor", "year"], columns="series", values="value"
+    )
+    assert (wide["DT.DIS.BLTC.CD"] <= wide["DT.DIS.BLAT.CD"] + 1).all()
+    assert (wide["DT.TDS.BLAT.CD"] >= 0).all() and (wide["DT.DIS.BLAT.CD"] >= 0).all()
+    assert (wide["DT.NFL.BLAT.CD"] <= wide["DT.DIS.BLAT.CD"]).all()

@@ -12,6 +12,7 @@ import pytest
 
 from helpers import catalogue, paths
 from helpers.errors import CatalogueError, FetchError
+from helpers.reference import schema
 from helpers.sources.http import RateLimiter
 from helpers.sources.oecd import api as oecd
 from helpers.sources.oecd import sdmx_csv
@@ -404,8 +405,8 @@ def test_parse_keeps_exact_series_matches_with_codes_as_text():
     gni = tidy.query("series == 'DAC1.GNI.CURRENT' and economy == 'NOR' and year == 2019")
     pct = value(tidy, "DAC1.ODA.GNI.GE", "NOR", 2019)
     assert gni["value"].iloc[0] == pytest.approx(4300 * 1.12 / pct * 100, rel=1e-4)
-    assert list(tidy.columns) == ["economy", "economy_name", "year", "series", "value", "unit",
-                                  "source", "vintage", "snapshot_id"]  # fmt: skip
+    assert list(tidy.columns) == schema.COLUMNS
+    assert set(tidy["creditor"]) == {""}  # not by creditor
     assert tidy["unit"].iloc[0] == catalogue.get(tidy["series"].iloc[0]).unit
     assert set(tidy["source"]) == {"oecd"} and tidy["year"].dtype == "int64"
 

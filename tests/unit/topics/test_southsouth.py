@@ -310,3 +310,35 @@ def test_growth_sentence_prints_the_short_series_caveat():
         "With only 8 years the autocorrelation is poorly estimated and the "
         "interval is likely too narrow if the errors are autocorrelated."
     )
+
+
+def test_non_dac_coverage_compares_the_sum_beyond_the_dac_with_the_oecd_total():
+    reference = pd.DataFrame(
+        {
+            "economy": ["TUR", "SAU", "NOR"],
+            "economy_name": ["Türkiye", "Saudi Arabia", "Norway"],
+            "dac_member": [False, False, True],
+            "beyond_dac": [True, True, False],
+            "is_aggregate": [False, False, False],
+        }
+    )
+    current = pd.DataFrame(
+        {
+            "economy": ["TUR", "SAU", "NOR", "WXDAC", "TUR", "SAU", "WXDAC"],
+            "economy_name": ["Türkiye", "Saudi Arabia", "Norway", "Non-DAC", "T", "S", "N"],
+            "series": ["DAC1.ODA.NET.CURRENT"] * 7,
+            "year": [2020, 2020, 2020, 2020, 2019, 2019, 2019],
+            "value": [600.0, 350.0, 4000.0, 1000.0, 500.0, 400.0, 900.0],
+        }
+    )
+    coverage = southsouth.non_dac_coverage(current, reference)
+    assert coverage["year"].tolist() == [2019, 2020]
+    assert coverage["share"].tolist() == pytest.approx([1.0, 0.95])
+    sentence = southsouth_text.coverage_sentence(coverage)
+    assert sentence.startswith("In 2020 the 2 providers beyond the DAC summed here gave US$950.0")
+    assert "**95%** of the OECD's own total for non-DAC providers" in sentence
+    assert "Russia among them" in sentence
+    complete = southsouth_text.coverage_sentence(coverage.iloc[:1])
+    assert "**100%**" in complete and "Russia" not in complete
+    assert southsouth.non_dac_coverage(None, reference).empty
+    assert southsouth_text.coverage_sentence(coverage.iloc[0:0]) is None
