@@ -124,7 +124,8 @@ def test_demo_south_south_lending_matches_the_tidy_table(demo_run):
     assert flows["net_transfers"].to_numpy() == pytest.approx(net.to_numpy(), rel=1e-5, abs=1)
     text = text_of(nb)
     assert "What IDS does not cover" in text and "Southern creditors provided" in text
-    assert (out / "lending_by_group.png").exists() and (out / "top_bilateral_lenders.png").exists()
+    for figure in ("lending_by_group", "top_bilateral_lenders", "southern_lenders_by_year"):
+        assert (out / f"{figure}.png").exists(), figure
 
 
 def test_demo_growth_and_forecast_are_estimated(demo_run):

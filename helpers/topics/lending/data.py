@@ -158,6 +158,21 @@ def top_creditors(
     return out.head(top)[columns]
 
 
+def creditor_years(
+    frame: pd.DataFrame | None, creditors: list[str], series: str = DISBURSED
+) -> pd.DataFrame:
+    """``series`` per year for each of ``creditors``, summed over debtors.
+
+    Returns:
+        Columns ``year, creditor, creditor_name, value`` (current US$); a creditor's missing
+        years are absent, not zero.
+    """
+    rows = by_creditor(frame)
+    rows = rows[(rows["series"] == series) & rows["creditor"].isin(creditors)]
+    out = rows.groupby(["year", "creditor", "creditor_name"], as_index=False)["value"].sum()
+    return out.sort_values(["creditor", "year"], ignore_index=True)
+
+
 def main_borrowers(
     frame: pd.DataFrame | None,
     creditors: list[str],

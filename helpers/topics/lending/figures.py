@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import seaborn as sns
 from matplotlib.patches import Patch
 
 from helpers.topics import plots
@@ -68,5 +69,36 @@ def creditors_figure(top: pd.DataFrame, years: tuple[int, int], data: pd.DataFra
         subtitle="Southern creditors beside the DAC lenders",
         data=data,
         series=[DISBURSED],
+    )
+    return fig
+
+
+def southern_lenders_figure(lent: pd.DataFrame, serviced: pd.DataFrame, data: pd.DataFrame):
+    """Disbursements and debt service of the largest Southern lenders, year by year."""
+    if plots.is_empty(lent):
+        return None
+    fig, axes = plots.figure(1, 2, figsize=(15, 5), sharex=True)
+    names = list(dict.fromkeys(lent["creditor_name"]))
+    palette = sns.color_palette(plots.PALETTE, len(names))
+    for ax, frame, title in (
+        (axes[0], lent, "Disbursements"),
+        (axes[1], serviced, "Debt service (principal and interest)"),
+    ):
+        for colour, name in zip(palette, names, strict=True):
+            rows = frame[frame["creditor_name"] == name]
+            ax.plot(rows["year"], rows["value"] / 1e9, color=colour, label=name, linewidth=1.8)
+        ax.set_title(title, fontsize=11)
+        ax.set_ylabel("US$ billions (current)")
+        plots.year_axis(ax)
+    axes[0].legend(frameon=False)
+    plots.finish(
+        fig,
+        title=f"The {len(names)} largest Southern lenders, year by year",
+        subtitle=(
+            "Bilateral public and publicly guaranteed debt of developing countries; lenders "
+            "ranked by their disbursements over the last five years"
+        ),
+        data=data,
+        series=[DISBURSED, SERVICE],
     )
     return fig

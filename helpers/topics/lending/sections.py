@@ -4,7 +4,7 @@ whom) and the country scorecard (one borrower by creditor group).
 Each returns a :class:`~helpers.topics.section.Section`, or a skipped one naming the IDS series
 the store lacks and how to get them. Saved tables: ``lending_by_group``,
 ``southern_share_by_region``, ``southern_share_by_income``, ``top_bilateral_lenders``,
-``main_borrowers``; scorecard: ``bilateral_borrowing``.
+``main_borrowers``, ``southern_lenders_by_year``; scorecard: ``bilateral_borrowing``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from helpers.topics.lending import data, figures, text
 from helpers.topics.section import Section, require
 
 TOP_SOUTHERN = 3  # Southern lenders whose main borrowers are named
+TOP_OVER_TIME = 5  # Southern lenders drawn year by year
 
 
 def flows_section(rows: pd.DataFrame | None, reference: pd.DataFrame) -> Section:
@@ -44,8 +45,9 @@ def flows_section(rows: pd.DataFrame | None, reference: pd.DataFrame) -> Section
 
 
 def creditors_section(rows: pd.DataFrame | None) -> Section:
-    """China and the other large Southern lenders beside the DAC lenders, and the main
-    borrowers of the largest Southern ones."""
+    """China and the other large Southern lenders beside the DAC lenders, the largest
+    Southern lenders' disbursements and debt service year by year, and the main borrowers of
+    the largest Southern ones."""
     if skip := require(rows, [data.DISBURSED], "The section on the largest lenders"):
         return skip
     top = data.top_creditors(rows)
@@ -53,11 +55,25 @@ def creditors_section(rows: pd.DataFrame | None) -> Section:
     southern = top.loc[top["creditor_group"] == data.SOUTHERN, "creditor"].head(TOP_SOUTHERN)
     main = data.main_borrowers(rows, southern.tolist())
     sentences = [text.ranking_sentence(top, span), *text.borrowers_sentences(main)]
+    leaders = top.loc[top["creditor_group"] == data.SOUTHERN, "creditor"].head(TOP_OVER_TIME)
+    lent = data.creditor_years(rows, leaders.tolist(), data.DISBURSED)
+    serviced = data.creditor_years(rows, leaders.tolist(), data.SERVICE)
+    over_time = figures.southern_lenders_figure(lent, serviced, rows)
     return Section(
         text=[s for s in sentences if s],
         shown={"top_bilateral_lenders": text.creditors_view(top)},
-        saved={"top_bilateral_lenders": top, "main_borrowers": main},
-        figures={"top_bilateral_lenders": figures.creditors_figure(top, span, rows)},
+        saved={
+            "top_bilateral_lenders": top,
+            "main_borrowers": main,
+            "southern_lenders_by_year": pd.concat(
+                [lent.assign(series=data.DISBURSED), serviced.assign(series=data.SERVICE)],
+                ignore_index=True,
+            ),
+        },
+        figures={
+            "top_bilateral_lenders": figures.creditors_figure(top, span, rows),
+            "southern_lenders_by_year": over_time,
+        },
     )
 
 

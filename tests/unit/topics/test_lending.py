@@ -123,6 +123,11 @@ def test_sections_show_readable_tables_and_save_raw_ones():
     assert section.figures["lending_by_group"] is not None
     creditors = lending_sections.creditors_section(_rows())
     assert "**China** lent most to Angola (64%)" in creditors.text[1]
+    by_year = creditors.saved["southern_lenders_by_year"]
+    china = by_year[(by_year["creditor"] == "CHN") & (by_year["series"] == lending.DISBURSED)]
+    assert china["year"].tolist() == list(YEARS) and (china["value"] == 1400e6).all()
+    assert set(by_year["creditor"]) == {"CHN"}  # India lent nothing here: not a top lender
+    assert creditors.figures["southern_lenders_by_year"] is not None
     borrower = lending_sections.borrower_section(_rows()[lambda f: f["economy"] == "KEN"], "Kenya")
     assert borrower.text[0] == (
         "Over the five years to 2020, Southern creditors provided **60%** of Kenya's bilateral "
