@@ -23,7 +23,6 @@ import pytest
 from helpers.paths import ROOT
 from helpers.run import engine
 from tests.fakes.notebooks import runkit
-from tests.integration.test_runner import _processes_of, manifest_of
 
 pytestmark = pytest.mark.skipif(
     shutil.which("dask") is None and not Path(sys.executable).with_name("dask").exists(),
@@ -115,7 +114,7 @@ def test_a_cluster_run_gives_the_tables_of_a_local_run_and_records_workers(
     code, _ = runkit.cli("--config", str(cfg), "--scheduler", str(cluster))
     assert code == 0
     (run_dir,) = runkit.run_dirs(tmp_path / "outputs")
-    m = manifest_of(run_dir)
+    m = runkit.manifest_of(run_dir)
     workers = set(m["cluster"]["workers"])
     assert len(workers) == 2 and m["cluster"]["local"] is False
     assert m["options"]["scheduler"] == str(cluster)
@@ -165,16 +164,11 @@ def test_an_interrupted_cluster_run_stops_kernels_on_workers(tmp_path, cluster):
     )
     outputs = Path(os.environ["SDG17_OUTPUTS_DIR"])
     try:
-        deadline = time.monotonic() + 60
-        manifest = None
-        while time.monotonic() < deadline and manifest is None:
-            found = list((outputs / "runs").glob("*/toy_slow__a/toy_slow.ipynb"))
-            manifest = found[0].parents[1] / "manifest.json" if found else None
-            time.sleep(0.2)
+        manifest = runkit.first_save(outputs, "*/toy_slow__a/toy_slow.ipynb")
         assert manifest, "the run did not start"
         time.sleep(1.0)
         run_id = manifest.parent.name
-        assert _processes_of(run_id), "no kernel seen on the workers"
+        assert runkit.processes_of(run_id), "no kernel seen on the workers"
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=40)
     finally:
@@ -186,7 +180,7 @@ def test_an_interrupted_cluster_run_stops_kernels_on_workers(tmp_path, cluster):
     assert [e["status"] for e in m["executions"]] == ["interrupted", "not-run"]
     assert m["executions"][0]["worker"]["address"] in m["cluster"]["workers"]
     time.sleep(1.5)
-    assert _processes_of(run_id) == []
+    assert runkit.processes_of(run_id) == []
 
 
 def _can_unshare() -> bool:

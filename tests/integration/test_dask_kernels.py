@@ -13,32 +13,7 @@ import pytest
 from helpers.paths import ROOT
 from helpers.run import kernels
 from helpers.run import worker as runworker
-
-
-def _notebook(path: Path, source: str) -> Path:
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "p",
-            "outputs": [],
-            "metadata": {"tags": ["parameters"]},
-            "source": 'output_dir = ""',
-        },
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "x",
-            "outputs": [],
-            "metadata": {},
-            "source": source,
-        },
-    ]
-    meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
-    path.write_text(
-        json.dumps({"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5})
-    )
-    return path
+from tests.fakes.notebooks import runkit
 
 
 def _run(nb: Path, out: Path, zygote: str | None) -> list[str]:
@@ -76,12 +51,12 @@ def zygote(tmp_path, monkeypatch):
 @pytest.mark.notebook
 def test_forked_kernels_are_fresh_processes_with_the_imports_done(tmp_path, zygote):
     address, _ = zygote
-    dirty = _notebook(
+    dirty = runkit.code_notebook(
         tmp_path / "dirty.ipynb",
         "import os, sys\nleft_behind = 42\nsys.modules['pandas'].left_behind = 1\n"
         "print(os.getpid(), os.getppid())",
     )
-    look = _notebook(
+    look = runkit.code_notebook(
         tmp_path / "look.ipynb",
         "import os, sys\nprint(os.getpid(), os.getppid(), 'left_behind' in globals(), "
         "hasattr(sys.modules['pandas'], 'left_behind'), 'statsmodels.api' in sys.modules)",

@@ -51,10 +51,6 @@ def seeded(store):
     return runkit.seed_store(store.root)
 
 
-def manifest_of(run_dir: Path) -> dict:
-    return json.loads((run_dir / "manifest.json").read_text())
-
-
 # -- a full run -------------------------------------------------------------------------------
 @pytest.mark.notebook
 def test_run_writes_notebooks_html_figures_and_tables(toy):
@@ -114,7 +110,7 @@ def test_run_log_has_start_and_end_of_every_execution(toy):
 
 @pytest.mark.notebook
 def test_manifest_records_provenance_parameters_and_timing(toy):
-    m = manifest_of(toy["run_dir"])
+    m = runkit.manifest_of(toy["run_dir"])
     assert m["status"] == "ok" and m["run_id"] == toy["run_dir"].name
     assert set(m["git"]) == {"commit", "dirty"} and m["git"]["commit"]
     assert m["config"]["name"] == "toy" and "toy_scorecard" in m["config"]["content"]
@@ -378,7 +374,7 @@ def test_a_failing_execution_does_not_stop_the_others(tmp_path, outputs, monkeyp
     out = capsys.readouterr().out
     assert code == 1
     (run_dir,) = runkit.run_dirs(outputs)
-    m = manifest_of(run_dir)
+    m = runkit.manifest_of(run_dir)
     assert m["status"] == "failed" and m["data"]["demo"] is True
     assert {e["id"]: e["status"] for e in m["executions"]} == {
         "toy_report__broken": "failed",
@@ -418,7 +414,7 @@ def test_rerun_reuses_unchanged_and_reruns_what_changed(
         code, seconds = runkit.cli("--config", str(cfg), "--jobs", "2", *argv)
         assert code == 0
         newest = runkit.run_dirs(outputs)[-1]
-        (e,) = manifest_of(newest)["executions"]
+        (e,) = runkit.manifest_of(newest)["executions"]
         return e, seconds, newest
 
     first, _, first_dir = run()
@@ -433,21 +429,9 @@ def test_rerun_reuses_unchanged_and_reruns_what_changed(
     assert run()[0]["status"] == "ok"
     assert run()[0]["status"] == "reused"
     _, _, forced_dir = run("--force")
-    assert manifest_of(forced_dir)["executions"][0]["status"] == "ok"
+    assert runkit.manifest_of(forced_dir)["executions"][0]["status"] == "ok"
     assert (outputs / "latest").resolve() == forced_dir.resolve()  # latest = newest run
     assert len(runkit.run_dirs(outputs)) == 6
-
-
-def _processes_of(run_id: str) -> list[int]:
-    """Pids whose environment names this run (workers and kernels carry SDG17_RUN_ID)."""
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if f"SDG17_RUN_ID={run_id}".encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
 
 
 @pytest.mark.notebook
@@ -474,18 +458,11 @@ def test_interrupted_run_is_recorded_and_its_processes_stopped(tmp_path, outputs
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        manifest = None
-        while time.monotonic() < deadline:
-            found = list((outputs / "runs").glob("*/toy_slow__a/toy_slow.ipynb"))
-            if found:  # papermill has started the kernel and written the first save
-                manifest = found[0].parents[1] / "manifest.json"
-                break
-            time.sleep(0.2)
+        manifest = runkit.first_save(outputs, "*/toy_slow__a/toy_slow.ipynb")
         assert manifest, "the run did not start"
         time.sleep(1.0)
         run_id = manifest.parent.name
-        assert _processes_of(run_id), "no worker or kernel seen"
+        assert runkit.processes_of(run_id), "no worker or kernel seen"
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
     finally:
@@ -499,7 +476,7 @@ def test_interrupted_run_is_recorded_and_its_processes_stopped(tmp_path, outputs
     assert "This run was interrupted" in (manifest.parent / "index.html").read_text()
     assert not (outputs / "latest").exists()  # latest stays on the newest finished run
     time.sleep(1.5)  # a kernel exits within a second of losing its worker
-    assert _processes_of(run_id) == []
+    assert runkit.processes_of(run_id) == []
 
 
 def _stub_notebook(path: Path, params: str) -> None:
@@ -575,40 +552,7 @@ def test_kernels_run_this_interpreter_even_if_a_python3_kernelspec_points_elsewh
         )
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))  # searched first
-    nb = tmp_path / "which.ipynb"
-    nb.write_text(
-        json.dumps(
-            {
-                "cells": [
-                    {
-                        "cell_type": "code",
-                        "execution_count": None,
-                        "id": "p",
-                        "outputs": [],
-                        "metadata": {"tags": ["parameters"]},
-                        "source": 'output_dir = ""',
-                    },
-                    {
-                        "cell_type": "code",
-                        "execution_count": None,
-                        "id": "x",
-                        "outputs": [],
-                        "metadata": {},
-                        "source": "import sys\nprint(sys.executable)",
-                    },
-                ],
-                "metadata": {
-                    "kernelspec": {
-                        "name": "python3",
-                        "language": "python",
-                        "display_name": "Python 3",
-                    }
-                },
-                "nbformat": 4,
-                "nbformat_minor": 5,
-            }
-        )
-    )
+    nb = runkit.code_notebook(tmp_path / "which.ipynb", "import sys\nprint(sys.executable)")
     out = tmp_path / "out"
     out.mkdir()
     result = runworker.execute(
@@ -687,7 +631,9 @@ def test_a_killed_run_is_shown_as_killed_and_the_next_run_records_it(
         manifest = None
         while time.monotonic() < deadline and manifest is None:
             for path in (outputs / "runs").glob("*/manifest.json"):
-                if any(e["status"] == "running" for e in manifest_of(path.parent)["executions"]):
+                if any(
+                    e["status"] == "running" for e in runkit.manifest_of(path.parent)["executions"]
+                ):
                     manifest = path
             time.sleep(0.2)
         assert manifest, "the run did not start"
@@ -698,8 +644,8 @@ def test_a_killed_run_is_shown_as_killed_and_the_next_run_records_it(
         if proc.poll() is None:
             proc.kill()
     # Before the next run: nothing has rewritten the manifest, but readers already know.
-    assert manifest_of(run_dir)["status"] == "running"
-    assert manifest_of(run_dir)["process"]["pid"] == proc.pid
+    assert runkit.manifest_of(run_dir)["status"] == "running"
+    assert runkit.manifest_of(run_dir)["process"]["pid"] == proc.pid
     listed = {r["run_id"]: r for r in liveness.list_runs(outputs)}
     assert listed[run_dir.name]["status"] == "killed"
     # The next run records it: manifest, the killed run's own page, and the all-runs page.
@@ -709,7 +655,7 @@ def test_a_killed_run_is_shown_as_killed_and_the_next_run_records_it(
     )
     code, _ = runkit.cli("--config", str(quick), "--jobs", "1")
     assert code == 0
-    m = manifest_of(run_dir)
+    m = runkit.manifest_of(run_dir)
     assert m["status"] == "killed"
     assert [e["status"] for e in m["executions"]] == ["killed"]
     assert "killed" in m["error"] and str(proc.pid) in m["error"]
@@ -769,7 +715,7 @@ def test_every_economy_config_plans_a_scorecard_per_economy(tmp_path, monkeypatc
 
 @pytest.mark.notebook
 def test_manifest_records_the_worker_of_each_execution(toy):
-    m = manifest_of(toy["run_dir"])
+    m = runkit.manifest_of(toy["run_dir"])
     assert m["cluster"]["local"] is True and m["cluster"]["slots"] == 2
     (address,) = m["cluster"]["workers"]
     for e in m["executions"]:

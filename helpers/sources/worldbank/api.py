@@ -44,7 +44,6 @@ from helpers.sources.worldbank.pages import (
     ECONOMIES_FORMAT,
     FORMAT,
     SOURCE,
-    Observation,
     RejectedAnswer,
     economy_rows,
     parse_year,
@@ -78,15 +77,24 @@ def base_url() -> str:
     return (os.environ.get(ENV_URL) or DEFAULT_URL).rstrip("/")
 
 
-def _read(page: Page, series: list[str]) -> tuple[dict, list[Observation]]:
-    try:
-        return read_records(json.loads(page.content))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise RejectedAnswer(
-            f"the World Bank API sent a page this module cannot read: {exc}",
-            series=series,
-            url=page.url,
-        ) from exc
+def page_reader(read: Callable[[object], tuple[dict, list]], what: str):
+    """A page reader for :func:`fetch_batches`: ``read`` on the page's JSON, any shape it
+    cannot read a RejectedAnswer naming the series and the URL (``what``: "a page")."""
+
+    def read_page(page: Page, series: list[str]) -> tuple[dict, list]:
+        try:
+            return read(json.loads(page.content))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise RejectedAnswer(
+                f"the World Bank API sent {what} this module cannot read: {exc}",
+                series=series,
+                url=page.url,
+            ) from exc
+
+    return read_page
+
+
+_read = page_reader(read_records, "a page")
 
 
 # -- fetching ------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from helpers.sources.worldbank.api import (
     batch_result,
     fetch_batches,
     fetch_listing,
+    page_reader,
 )
 from helpers.sources.worldbank.pages import (
     RejectedAnswer,
@@ -61,7 +62,7 @@ from helpers.sources.worldbank.pages import (
     parse_year,
     snippet,
 )
-from helpers.sources.worldbank.recorder import Page, Recorder, attempt, wbgapi_settings
+from helpers.sources.worldbank.recorder import Recorder, attempt, wbgapi_settings
 
 SOURCE = "ids"
 DB = 6  # the API's source id for International Debt Statistics
@@ -123,15 +124,7 @@ def read_records(doc) -> tuple[dict, list[Lending]]:
     return doc, out
 
 
-def _read(page: Page, series: list[str]) -> tuple[dict, list[Lending]]:
-    try:
-        return read_records(json.loads(page.content))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise RejectedAnswer(
-            f"the World Bank API sent an IDS page this module cannot read: {exc}",
-            series=series,
-            url=page.url,
-        ) from exc
+_read = page_reader(read_records, "an IDS page")
 
 
 def counterpart_rows(content: bytes, where: str) -> list[dict]:

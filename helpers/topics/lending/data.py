@@ -113,9 +113,10 @@ def southern_share(
     if single.empty or span is None:
         return pd.DataFrame(columns=columns)
     groups = reference.set_index("economy")[by]
+    total = _in_span(total, span)
     shares = {}
     for series, name in ((DISBURSED, "disbursements_share"), (SERVICE, "debt_service_share")):
-        den = _in_span(total[total["series"] == series], span)
+        den = total[total["series"] == series]
         num = _in_span(single[single["series"] == series], span)
         num = num[num["creditor_group"] == SOUTHERN]
         num = num.merge(den[["economy", "year"]], on=["economy", "year"])  # same debtor-years
@@ -124,8 +125,8 @@ def southern_share(
         share = (num_g.reindex(den_g.index).fillna(0) / den_g).where(den_g > 0)
         all_share = num["value"].sum() / den["value"].sum() if den["value"].sum() > 0 else None
         shares[name] = pd.concat([share, pd.Series({ALL_DEBTORS: all_share})])
-    debtors = _in_span(total, span).groupby(total["economy"].map(groups))["economy"].nunique()
-    debtors[ALL_DEBTORS] = _in_span(total, span)["economy"].nunique()
+    debtors = total.groupby(total["economy"].map(groups))["economy"].nunique()
+    debtors[ALL_DEBTORS] = total["economy"].nunique()
     out = pd.DataFrame(shares).assign(debtors=debtors).rename_axis(by).reset_index()
     return out[columns]
 

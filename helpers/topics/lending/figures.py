@@ -21,6 +21,13 @@ PANELS = (
 )
 
 
+def _panel(ax, title: str) -> None:
+    """A yearly panel in US$ billions: its title, unit and whole-year axis."""
+    ax.set_title(title, fontsize=11)
+    ax.set_ylabel("US$ billions (current)")
+    plots.year_axis(ax)
+
+
 def flows_figure(flows: pd.DataFrame, data: pd.DataFrame):
     """Three panels, one line per creditor group: disbursements, debt service, net transfers
     (US$ billions, current prices)."""
@@ -37,9 +44,7 @@ def flows_figure(flows: pd.DataFrame, data: pd.DataFrame):
                 linewidth=2.2 if group == SOUTHERN else 1.6,
             )
         ax.axhline(0, color=plots.COLOURS["reference"], linewidth=0.8)
-        ax.set_title(title, fontsize=11)
-        ax.set_ylabel("US$ billions (current)")
-        plots.year_axis(ax)
+        _panel(ax, title)
     axes[0].legend(frameon=False)
     plots.finish(
         fig,
@@ -87,9 +92,7 @@ def southern_lenders_figure(lent: pd.DataFrame, serviced: pd.DataFrame, data: pd
         for colour, name in zip(palette, names, strict=True):
             rows = frame[frame["creditor_name"] == name]
             ax.plot(rows["year"], rows["value"] / 1e9, color=colour, label=name, linewidth=1.8)
-        ax.set_title(title, fontsize=11)
-        ax.set_ylabel("US$ billions (current)")
-        plots.year_axis(ax)
+        _panel(ax, title)
     axes[0].legend(frameon=False)
     plots.finish(
         fig,

@@ -7,6 +7,7 @@ economy reference is replaced by a small fake, and the store holds one tiny snap
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 import time
@@ -126,3 +127,45 @@ def toy_run(base: Path) -> dict:
         data=base / "data",
     )
     return _TOY_RUN
+
+
+def code_notebook(path: Path, source: str) -> Path:
+    """Write a notebook with a ``parameters`` cell (``output_dir = ""``) and one code cell."""
+    cell = {"cell_type": "code", "execution_count": None, "outputs": []}
+    cells = [
+        {**cell, "id": "p", "metadata": {"tags": ["parameters"]}, "source": 'output_dir = ""'},
+        {**cell, "id": "x", "metadata": {}, "source": source},
+    ]
+    meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5})
+    )
+    return path
+
+
+def manifest_of(run_dir: Path) -> dict:
+    return json.loads((run_dir / "manifest.json").read_text())
+
+
+def processes_of(run_id: str) -> list[int]:
+    """Pids whose environment names this run (workers and kernels carry SDG17_RUN_ID)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if f"SDG17_RUN_ID={run_id}".encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def first_save(outputs: Path, pattern: str, timeout: float = 60) -> Path | None:
+    """The manifest of the run whose execution first saved ``pattern`` (under ``runs/``):
+    papermill has started that kernel. None after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = list((outputs / "runs").glob(pattern))
+        if found:
+            return found[0].parents[1] / "manifest.json"
+        time.sleep(0.2)
+    return None
