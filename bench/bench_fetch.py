@@ -1,4 +1,4 @@
-"""Fetch benchmark against the stand-in World Bank and OECD APIs (50 ms per request).
+"""Fetch benchmark against the stand-in World Bank, OECD and UN SDG APIs (50 ms per request).
 
 Prints, for the whole catalogue:
   - requests and seconds for a cold ``sdg17 fetch`` (batched);
@@ -6,13 +6,16 @@ Prints, for the whole catalogue:
   - requests for a warm ``sdg17 fetch`` (should be 0);
   - seconds until a World Bank endpoint that accepts connections and never answers is
     reported, with the default timeouts, retries and deadline (about a minute; the target is
-    under 120 s), while the OECD series are still fetched;
+    under 120 s), while the OECD and UN SDG series are still fetched;
   - IDS lending by creditor (issue 12): requests and seconds to fetch the 4 IDS series for
     every IDS debtor and the default creditor set (Global South creditor countries, DAC
     members, WLD), against a naive loop of one request per debtor and creditor (timed on a
     sample and extrapolated: the full loop would take many minutes). With the genuine IDS
     code lists and WDI economy list from ../shared/data when present (134 debtors, 303
     counterparts), else the stand-in's synthetic lists.
+
+The UN SDG stand-in serves the real 2020-release figures of ../shared/data/un_sdg when present
+(synthetic rows for the other UN series); its naive loop is one request per UN series per area.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_fetch.py [--latency 0.05]``;
 ``--only-hang`` runs the hang measurement alone, ``--skip-hang`` leaves it out, ``--only-ids``
@@ -38,12 +41,15 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from helpers import catalogue  # noqa: E402
+from helpers.reference import m49  # noqa: E402
 from helpers.sources.http import RateLimiter, RetryPolicy  # noqa: E402
 from helpers.sources.oecd import api as oecd  # noqa: E402
+from helpers.sources.unsdg import api as unsdg  # noqa: E402
 from helpers.sources.worldbank import api as worldbank  # noqa: E402
 from helpers.sources.worldbank import ids as ids_api  # noqa: E402
 from helpers.store import fetch as store_fetch  # noqa: E402
 from tests.fakes.oecd_api import OecdStandIn, benchmark_frames  # noqa: E402
+from tests.fakes.unsdg_api import UnSdgStandIn, default_frame  # noqa: E402
 from tests.fakes.wb_api import (  # noqa: E402
     WorldBankStandIn,
     build_dataset,
@@ -58,6 +64,8 @@ SHARED = Path(os.environ.get("SDG17_SHARED_DATA", ROOT.parent / "shared" / "data
 # IDS years fetched in the benchmark: a full-range default fetch is larger (see the note it
 # prints), which a benchmark need not write to a temporary disk.
 IDS_YEARS = range(2019, 2024)
+UN_ROOT = SHARED / "un_sdg" if (SHARED / "un_sdg").is_dir() else None
+UN_NAIVE_AREAS = 10
 NAIVE_SAMPLE = 60
 
 
@@ -90,6 +98,7 @@ def _hanging_world_bank(latency: float) -> tuple[float, int, str, str]:
     with (
         WorldBankStandIn(synthetic_dataset()) as wb,
         OecdStandIn(benchmark_frames(), latency=latency) as oe,
+        UnSdgStandIn(default_frame(UN_ROOT), latency=latency) as un,
         tempfile.TemporaryDirectory() as tmp,
     ):
         # Accepts every connection and never answers; stop() releases the handlers.
@@ -99,6 +108,7 @@ def _hanging_world_bank(latency: float) -> tuple[float, int, str, str]:
             "SDG17_DATA_DIR": str(Path(tmp) / "data"),
             "SDG17_WB_API_URL": wb.url,
             "SDG17_OECD_API_URL": oe.url,
+            "SDG17_UNSDG_API_URL": un.url,
         }
         env.pop("SDG17_OFFLINE", None)
         start = time.perf_counter()
@@ -121,7 +131,13 @@ def _report_hang(latency: float) -> None:
     print(f"hanging World Bank: {hang_out}\n  one series' reason: {hang_reason[:240]}...")
 
 
-def _naive(wb_econ: list[str], providers: list[str], recipients: list[str], state: Path) -> float:
+def _naive(
+    wb_econ: list[str],
+    providers: list[str],
+    recipients: list[str],
+    un_areas: list[str],
+    state: Path,
+) -> float:
     """One request per series per economy, the way a simple loop over the APIs would do it."""
     policy = RetryPolicy(attempts=1, timeout=30)
     limiter = RateLimiter(state, 10**6, 3600)  # no client-side limit, to time the loop alone
@@ -133,6 +149,9 @@ def _naive(wb_econ: list[str], providers: list[str], recipients: list[str], stat
         economies = providers if s.dataflow == "dac1" else recipients
         for econ in economies:
             oecd.fetch([s], [econ], None, None, policy, limiter=limiter)
+    for s in catalogue.resolve(catalogue.load().ids("unsdg")):
+        for econ in un_areas:
+            unsdg.fetch([s], [econ], None, None, policy)
     return time.perf_counter() - start
 
 
@@ -221,9 +240,11 @@ def main() -> None:
 
     frames = benchmark_frames()
     wb_data = synthetic_dataset()
+    un_frame = default_frame(UN_ROOT)
     with (
         WorldBankStandIn(wb_data, latency=args.latency) as wb,
         OecdStandIn(frames, latency=args.latency) as oe,
+        UnSdgStandIn(un_frame, latency=args.latency) as un,
         tempfile.TemporaryDirectory() as tmp,
     ):
         env = {
@@ -232,39 +253,50 @@ def main() -> None:
             "SDG17_WB_API_URL": wb.url,
             "SDG17_OECD_API_URL": oe.url,
             "SDG17_OECD_RATE_LIMIT": "60/3600",
+            "SDG17_UNSDG_API_URL": un.url,
         }
         env.pop("SDG17_OFFLINE", None)
 
+        def sent() -> int:
+            return len(wb.requests) + len(oe.requests) + len(un.requests)
+
         cold_s, cold_out = _cli_fetch(env)
-        cold_req = len(wb.requests) + len(oe.requests)
+        cold_req = sent()
+        cold_un = len(un.requests)
 
         warm_s, warm_out = _cli_fetch(env)
-        warm_req = len(wb.requests) + len(oe.requests) - cold_req
+        warm_req = sent() - cold_req
 
         wb_econ = sorted({econ for (_, econ, _) in wb_data.values})
         providers = sorted(frames["dac1"]["DONOR"].unique())
         recipients = sorted(frames["dac2a"]["RECIPIENT"].unique())
-        before = len(wb.requests) + len(oe.requests)
+        # The UN areas a naive loop asks for one by one (as economy codes): a sample of
+        # UN_NAIVE_AREAS, as a loop over all 300 areas would take many minutes.
+        un_areas = sorted({m49.economy(a) for a in un_frame["area"].unique()})[:UN_NAIVE_AREAS]
+        before = sent()
         os.environ.update(
             {
                 "SDG17_WB_API_URL": wb.url,
                 "SDG17_OECD_API_URL": oe.url,
                 "SDG17_OECD_DAC1_VERSION": "1.6",
                 "SDG17_OECD_DAC2A_VERSION": "1.6",
+                "SDG17_UNSDG_API_URL": un.url,
                 "SDG17_DATA_DIR": str(Path(tmp) / "naive"),
             }
         )
-        naive_s = _naive(wb_econ, providers, recipients, Path(tmp) / "rate.json")
-        naive_req = len(wb.requests) + len(oe.requests) - before
+        naive_s = _naive(wb_econ, providers, recipients, un_areas, Path(tmp) / "rate.json")
+        naive_req = sent() - before
 
     n_series = len(catalogue.load().series)
     print(
         f"stand-in latency: {args.latency * 1000:.0f} ms per request; catalogue: {n_series} "
         f"series; World Bank economies: {len(wb_econ)}; DAC1 providers: {len(providers)}; "
-        f"DAC2A recipients: {len(recipients)}"
+        f"DAC2A recipients: {len(recipients)}; UN SDG: "
+        f"{'real 2020 figures' if UN_ROOT else 'synthetic'}, naive loop over {len(un_areas)} "
+        "areas (a sample)"
     )
     print(f"{'':28}{'requests':>10}{'seconds':>10}")
-    print(f"{'cold sdg17 fetch (batched)':28}{cold_req:>10}{cold_s:>10.2f}")
+    print(f"{'cold sdg17 fetch (batched)':28}{cold_req:>10}{cold_s:>10.2f}  ({cold_un} to the UN)")
     print(f"{'naive loop (series x econ)':28}{naive_req:>10}{naive_s:>10.2f}")
     print(f"{'warm sdg17 fetch':28}{warm_req:>10}{warm_s:>10.2f}")
     print(

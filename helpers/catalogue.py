@@ -22,12 +22,30 @@ import yaml
 from helpers.errors import CatalogueError
 from helpers.paths import CATALOGUE_FILE
 
-SOURCES = ("worldbank", "oecd", "ids")
-# Sources whose entries name a World Bank indicator code.
-_CODED = ("worldbank", "ids")
-UNIT_KINDS = ("percent", "percent_open", "usd", "usd_millions", "count", "per_100", "index")
+SOURCES = ("worldbank", "oecd", "ids", "unsdg")
+# Sources whose entries name the source's own series code (World Bank indicator, UN series).
+_CODED = ("worldbank", "ids", "unsdg")
+UNIT_KINDS = (
+    "percent",
+    "percent_open",
+    "usd",
+    "usd_millions",
+    "count",
+    "per_100",
+    "index",
+    "flag",
+)
 _REQUIRED = ("id", "source", "title", "unit", "unit_kind", "sdg", "sdg_relation", "topic")
 _SDG = re.compile(r"^17\.\d{1,2}\.\d$")
+# The five areas of Goal 17, by target number (UN, "Transforming our world", A/RES/70/1,
+# Goal 17 headings; the indicator list is A/RES/71/313 as refined by the 2020 review).
+AREAS = {
+    "finance": range(1, 6),
+    "technology": range(6, 9),
+    "capacity building": range(9, 10),
+    "trade": range(10, 13),
+    "systemic issues": range(13, 20),
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,10 @@ class Series:
     query: dict[str, str] = field(default_factory=dict)
     price_basis: str = ""
     by_creditor: bool = False
+    # UN SDG series: the dimension and attribute values that pick the catalogued slice
+    # ({"Type of speed": "ANYS"}); codes the series had in earlier releases.
+    select: dict[str, str] = field(default_factory=dict)
+    former_codes: tuple[str, ...] = ()
 
     @property
     def is_percent(self) -> bool:
@@ -70,13 +92,41 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """One SDG 17 indicator; ``gap`` says why no catalogue series measures it ("" if one does)."""
+
+    id: str
+    title: str
+    gap: str = ""
+
+    @property
+    def target(self) -> int:
+        return int(self.id.split(".")[1])
+
+    @property
+    def area(self) -> str:
+        return area_of(self.id)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     sources: dict[str, dict]
     dataflows: dict[str, Dataflow]
     series: tuple[Series, ...]
+    indicators: tuple[Indicator, ...] = ()
 
     def ids(self, source: str | None = None) -> list[str]:
         return [s.id for s in self.series if source is None or s.source == source]
+
+
+def area_of(indicator: str) -> str:
+    """The Goal 17 area ("finance", "technology", ...) of an indicator or target ("17.9.1")."""
+    parts = str(indicator).split(".")
+    target = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    for area, targets in AREAS.items():
+        if target in targets:
+            return area
+    raise CatalogueError(f"{indicator!r} is not an SDG 17 indicator (17.1.1 ... 17.19.2)")
 
 
 def _parse(raw: dict, path: Path) -> Catalogue:
@@ -113,7 +163,9 @@ def _parse(raw: dict, path: Path) -> Catalogue:
                 f"{where}: sdg {entry['sdg']!r} is not an SDG 17 indicator (17.x.x)"
             )
         if entry["source"] in _CODED and not entry.get("code"):
-            raise CatalogueError(f"{where}: a World Bank series needs 'code'")
+            raise CatalogueError(f"{where}: a {entry['source']} series needs 'code'")
+        if (entry.get("select") or entry.get("former_codes")) and entry["source"] != "unsdg":
+            raise CatalogueError(f"{where}: only UN SDG series take 'select' or 'former_codes'")
         if entry.get("by_creditor") and entry["source"] != "ids":
             raise CatalogueError(f"{where}: only IDS series are by creditor")
         query = {k: str(v) for k, v in (entry.get("query") or {}).items()}
@@ -144,9 +196,38 @@ def _parse(raw: dict, path: Path) -> Catalogue:
                 query=query,
                 price_basis=entry.get("price_basis", ""),
                 by_creditor=bool(entry.get("by_creditor", False)),
+                select={str(k): str(v) for k, v in (entry.get("select") or {}).items()},
+                former_codes=tuple(str(c) for c in entry.get("former_codes") or ()),
             )
         )
-    return Catalogue(sources=sources, dataflows=dataflows, series=tuple(series))
+    indicators = _indicators(raw.get("indicators") or [], series, path)
+    return Catalogue(
+        sources=sources, dataflows=dataflows, series=tuple(series), indicators=indicators
+    )
+
+
+def _indicators(entries: list, series: list[Series], path: Path) -> tuple[Indicator, ...]:
+    """The indicator list, checked against the series: every indicator is measured by a series
+    or names its gap (not both), and every series measures a listed indicator."""
+    out: list[Indicator] = []
+    # A denominator (population, GNI) serves an indicator but does not measure it.
+    measured = {s.sdg for s in series if s.sdg_relation != "denominator"}
+    for i, entry in enumerate(entries):
+        where = f"{path}: indicator #{i + 1} ({entry.get('id', '?')})"
+        if not _SDG.match(str(entry.get("id", ""))) or not entry.get("title"):
+            raise CatalogueError(f"{where} needs an id 17.x.x and a title")
+        ind = Indicator(id=str(entry["id"]), title=entry["title"], gap=entry.get("gap", ""))
+        if ind.gap and ind.id in measured:
+            raise CatalogueError(f"{where}: has series, so it cannot also be a gap")
+        if not ind.gap and ind.id not in measured:
+            raise CatalogueError(f"{where}: no series measures it; add one or say why in 'gap'")
+        out.append(ind)
+    if entries:
+        listed = {ind.id for ind in out}
+        unlisted = sorted(measured - listed)
+        if unlisted:
+            raise CatalogueError(f"{path}: series measure unlisted indicators {unlisted}")
+    return tuple(out)
 
 
 def load(path: Path | None = None) -> Catalogue:
@@ -226,6 +307,32 @@ def search(text: str, cat: Catalogue | None = None) -> pd.DataFrame:
     return found
 
 
+def indicators(cat: Catalogue | None = None) -> pd.DataFrame:
+    """Every SDG 17 indicator, one row each: indicator, title, area, the catalogue series
+    that measure it (``series``, a list; denominators left out) and ``gap`` (why none does,
+    "" when one does)."""
+    cat = cat or load()
+    rows = [
+        {
+            "indicator": ind.id,
+            "title": ind.title,
+            "area": ind.area,
+            "series": [
+                s.id for s in cat.series if s.sdg == ind.id and s.sdg_relation != "denominator"
+            ],
+            "gap": ind.gap,
+        }
+        for ind in cat.indicators
+    ]
+    return pd.DataFrame(rows, columns=["indicator", "title", "area", "series", "gap"])
+
+
+def gaps(cat: Catalogue | None = None) -> pd.DataFrame:
+    """The indicators no catalogue series measures, with the reason (see :func:`indicators`)."""
+    table = indicators(cat)
+    return table[table["gap"] != ""].drop(columns="series").reset_index(drop=True)
+
+
 def _haystack(s: Series) -> str:
     fields = (s.id, s.title, s.unit, s.sdg, s.source, s.topic, s.code, s.dataflow, s.price_basis)
     return " ".join(fields).casefold()
@@ -241,6 +348,7 @@ def how_to_obtain(series_ids: list[str]) -> str:
     wb = [s.id for s in wanted if s.source == "worldbank"]
     oecd = [s.id for s in wanted if s.source == "oecd"]
     ids = [s.id for s in wanted if s.source == "ids"]
+    un = [s.id for s in wanted if s.source == "unsdg"]
     parts = [f"Run `sdg17 fetch --series {' '.join(series_ids)}` where the network is reachable"]
     if wb:
         parts.append(
@@ -250,6 +358,12 @@ def how_to_obtain(series_ids: list[str]) -> str:
     if oecd:
         parts.append(
             "or export the OECD table as SDMX-CSV from the OECD Data Explorer "
+            "and run `sdg17 import FILE`"
+        )
+    if un:
+        parts.append(
+            "or take the UN SDG Global Database series "
+            "(https://unstats.un.org/sdgs/dataportal) in the open-numbers DDF layout "
             "and run `sdg17 import FILE`"
         )
     if ids:

@@ -24,6 +24,7 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.delenv("SDG17_OFFLINE", raising=False)
     monkeypatch.delenv("SDG17_WB_API_URL", raising=False)
     monkeypatch.delenv("SDG17_OECD_API_URL", raising=False)
+    monkeypatch.delenv("SDG17_UNSDG_API_URL", raising=False)
 
 
 @pytest.fixture
@@ -61,6 +62,11 @@ REAL_FILES = [
     "worldbank/bulk_csv/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv",
     *[f"worldbank/wdi_2013_trade/TX.VAL.MRCH.R{i}.ZS_WDI.csv" for i in range(1, 7)],
     "oecd/dac1_sdmx_csv/DAC1_2018_2020.sdmx.csv.gz",
+    # UN SDG Global Database, 2020 release, open-numbers DDF layout (17.6.1, 17.9.1, 17.11.1)
+    "un_sdg/ddf--datapoints--dc_fta_total--by--geo_area--nature--units--year.csv",
+    "un_sdg/ddf--datapoints--it_net_bbp--by--geo_area--nature--type_of_speed--units--year.csv",
+    "un_sdg/ddf--datapoints--tx_exp_gbmrch--by--geo_area--nature--units--year.csv",
+    "un_sdg/ddf--datapoints--tx_imp_gbmrch--by--geo_area--nature--units--year.csv",
 ]
 
 

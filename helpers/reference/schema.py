@@ -9,7 +9,7 @@ creditor::
     series         catalogue id
     value          float
     unit           catalogue unit (one per series)
-    source         "worldbank" | "oecd" | "ids" | "demo"
+    source         "worldbank" | "oecd" | "ids" | "unsdg" | "demo"
     vintage        the source's last-updated date or dataflow version, and retrieval date
     snapshot_id    the raw snapshot the row was read from
     creditor       for flows broken down by creditor (IDS): ISO3 of a creditor country, "WLD"
@@ -52,7 +52,7 @@ COLUMNS = [
 KEY = ["economy", "year", "series", "creditor"]
 # The columns a row not broken down by creditor holds as "".
 CREDITOR_COLUMNS = ["creditor", "creditor_name", "creditor_group"]
-SOURCES = ("worldbank", "oecd", "ids", "demo")
+SOURCES = ("worldbank", "oecd", "ids", "unsdg", "demo")
 CREDITOR_GROUPS = ("Southern", "DAC", "other", "all creditors")
 # The economy reference table every source's reader produces and the tidy layer extends.
 REFERENCE_COLUMNS = ["economy", "economy_name", "region", "income_group", "is_aggregate"]

@@ -11,6 +11,10 @@ Accepted formats:
   read and parsed in ``helpers.sources.worldbank.bulk``.
 - ``sdmx-csv``: OECD DAC1 / DAC2A SDMX-CSV, plain or gzip (recognised by
   ``helpers.sources.oecd.sdmx_csv``).
+- ``unsdg-ddf-csv``: a UN SDG Global Database series in the open-numbers DDF layout
+  (``ddf--datapoints--<series>--by--geo_area--...--year.csv``; read by
+  ``helpers.sources.unsdg.ddf``, which also takes the area names and the release from the
+  ``ddf--entities--geo_area.csv`` and README beside it).
 
 Example:
     >>> from helpers import importers
@@ -35,16 +39,19 @@ from helpers import catalogue
 from helpers.errors import FetchError, UsageError
 from helpers.sources.oecd import sdmx_csv
 from helpers.sources.payload import METADATA, FetchResult, Payload, isoformat, sha256
+from helpers.sources.unsdg import ddf as un_ddf
 from helpers.sources.worldbank import bulk as wb_bulk
 
 log = logging.getLogger(__name__)
 
-KINDS = ("wb-bulk-csv", "wb-country-meta-csv", "sdmx-csv")
+KINDS = ("wb-bulk-csv", "wb-country-meta-csv", "sdmx-csv", "unsdg-ddf-csv")
 ACCEPTED = (
     "sdg17 imports World Bank bulk-download CSVs (API_<indicator>_DS2_*.csv: header "
     "'Country Name,Country Code,Indicator Name,Indicator Code,<years>', with or without the "
     "4-line preamble), World Bank country metadata CSVs (Metadata_Country_*.csv: Country Code, "
-    "Region, IncomeGroup, TableName) and OECD DAC1/DAC2A SDMX-CSV files (plain or .gz)"
+    "Region, IncomeGroup, TableName), OECD DAC1/DAC2A SDMX-CSV files (plain or .gz) and UN SDG "
+    "Global Database series in the open-numbers DDF layout (ddf--datapoints--<series>--by--"
+    "geo_area--...--year.csv: geo_area, nature, <dimensions>, units, year, <series>)"
 )
 
 _HEAD_BYTES = 64 * 1024
@@ -63,6 +70,8 @@ class Detected:
         indicators: World Bank indicator codes in the file (wb-bulk-csv), sorted.
         last_updated: the preamble's "Last Updated Date" (wb-bulk-csv), if it has one.
         dataflow: the catalogue dataflow name, "dac1" or "dac2a" (sdmx-csv).
+
+    A UN DDF file (unsdg-ddf-csv) names its UN series code in ``indicators``.
     """
 
     path: Path
@@ -132,6 +141,15 @@ def _classify(path: Path, head: bytes) -> Detected:
     flow = sdmx_csv.sniff(head)
     if flow:
         return Detected(path=path, kind="sdmx-csv", dataflow=flow)
+    un_code = un_ddf.sniff(records[0]) if records else None
+    if un_code:
+        return Detected(path=path, kind="unsdg-ddf-csv", indicators=(un_code,))
+    if records and [c.strip() for c in records[0][:2]] == ["geo_area", "name"]:
+        raise _fail(
+            path,
+            "is the DDF area list (ddf--entities--geo_area.csv); it is read from beside the "
+            "datapoints files, so leave it out",
+        )
     if wb_bulk.is_indicator_metadata(records):
         raise _fail(
             path,
@@ -265,6 +283,8 @@ def _prepare(path: Path) -> Prepared:
         result = _prepare_wb_bulk(path, data, det)
     elif det.kind == "wb-country-meta-csv":
         result = _prepare_country_meta(path, data)
+    elif det.kind == "unsdg-ddf-csv":
+        result = un_ddf.prepare(path, data)
     else:
         result = _prepare_sdmx(path, data, det)
     return Prepared(path=path, result=result)

@@ -22,6 +22,8 @@ FORMATS = (
     "wb-ids-json",
     "wb-ids-counterparts-json",
     "sdmx-csv",
+    "unsdg-api-json",
+    "unsdg-ddf-csv",
     "demo-csv",
 )
 

@@ -20,6 +20,14 @@ creditor country in the Global South in force, the DAC members, ``WLD``). The cr
 resolved against the API's creditor list before anything else is fetched, so an unknown
 creditor is a usage error with nothing written; the list is stored beside the data.
 
+UN SDG Global Database. Its series are downloaded after the IDS creditors are resolved and
+before any data is stored, so an unknown UN series or area (or a UN slice the catalogue
+leaves ambiguous) is a usage error with no data written (only the World Bank economy list,
+a reference the default creditors need, may have been stored by then). Economies are asked
+of it as UN M49 areas (``helpers.reference.m49``); codes only the UN knows (SIDS, DEVELOPING,
+``M49_202``) go to it alone, and World Bank or OECD aggregates with no M49 area are left out
+of its request with a note. A UN series with no observations is a note, not a failure.
+
 Disk. An operating-system error while writing a snapshot (a full disk, a read-only store)
 fails the series of that snapshot with the reason ("fetched but not stored: ...") and the
 fetch goes on with the next source.
@@ -29,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -37,10 +46,11 @@ from tqdm import tqdm
 
 from helpers import catalogue
 from helpers.errors import FetchError, OfflineError, UsageError
-from helpers.reference import groups, schema
+from helpers.reference import groups, m49, schema
 from helpers.sources.http import RetryPolicy, SourceBudget
 from helpers.sources.oecd import api as oecd
 from helpers.sources.payload import FetchResult
+from helpers.sources.unsdg import api as unsdg
 from helpers.sources.worldbank import api as worldbank
 from helpers.sources.worldbank import ids as ids_api
 from helpers.sources.worldbank import pages as wb_pages
@@ -141,10 +151,17 @@ def run_fetch(
     store = store or Store()
     wanted = catalogue.resolve(series)
     validate_years(start, end)
+    un_only: list[str] = []
     if economies:
-        # Checked against every real code (ISO 3166, World Bank, OECD aggregates), not the
-        # store: a fetch asks the source, which knows economies the store has not seen yet.
-        economies = groups.validate_economies(economies)
+        # UN areas no other source has (SIDS, DEVELOPING, M49_202 ...) are checked against
+        # M49; the rest against every real code (ISO 3166, World Bank, OECD aggregates), not
+        # the store: a fetch asks the source, which knows economies the store has not seen yet.
+        un_only = [str(e).strip().upper() for e in economies if m49.is_un_code(e)]
+        for code in un_only:
+            m49.area(code)
+        others = [e for e in economies if not m49.is_un_code(e)]
+        economies = [*(groups.validate_economies(others) if others else []), *un_only]
+        _check_un_only(wanted, economies, un_only)
     asked = ids_api.check_creditors(creditors) if creditors else ids_api.creditors_from_env()
     # What a snapshot by creditor must have answered to count as fresh.
     selection: list[str] | str = asked or f"default:{groups.global_south_definition()}"
@@ -193,6 +210,7 @@ def run_fetch(
             bar.set_postfix_str(url.split("?")[0][-48:], refresh=False)
 
         by_creditor = [s for s in stale if s.source == ids_api.SOURCE]
+        elsewhere = [e for e in economies if e not in un_only] if economies else economies
         # WDI and IDS are one API: one deadline, and a hung API is left alone for both.
         wb_budget = SourceBudget(worldbank.API_NAME, policy)
         try:
@@ -200,10 +218,27 @@ def run_fetch(
             plan = _plan_ids(
                 store, by_creditor, asked, policy, on_request, report, max_age, refresh, wb_budget
             )
+            # Downloaded before any data is stored: an unknown UN series or area, or an
+            # ambiguous UN slice, is a usage error with no data written. (The one thing
+            # _plan_ids may have written is the World Bank economy list, a reference.)
+            un_began = time.monotonic()
+            un_result = _download_unsdg(
+                [s for s in stale if s.source == unsdg.SOURCE],
+                economies,
+                start,
+                end,
+                policy,
+                on_request,
+                report,
+            )
+            # The World Bank's deadline does not include the time spent on the UN.
+            wb_budget.extend(time.monotonic() - un_began)
+            if un_result is not None:
+                _store_result(store, un_result, report)
             _fetch_worldbank(
                 store,
                 [s for s in stale if s.source == "worldbank"],
-                economies,
+                elsewhere,
                 start,
                 end,
                 policy,
@@ -216,7 +251,7 @@ def run_fetch(
             _fetch_oecd(
                 store,
                 [s for s in stale if s.source == "oecd"],
-                economies,
+                elsewhere,
                 start,
                 end,
                 policy,
@@ -225,7 +260,7 @@ def run_fetch(
             )
             if plan is not None:
                 _fetch_ids(
-                    store, plan, economies, start, end, policy, on_request, report, wb_budget
+                    store, plan, elsewhere, start, end, policy, on_request, report, wb_budget
                 )
         finally:
             bar.close()
@@ -401,3 +436,63 @@ def _fetch_oecd(store, series, economies, start, end, policy, on_request, report
         for result in results:
             if result.series:
                 _store_result(store, result, report)
+
+
+def _check_un_only(wanted: list, economies: list[str], un_only: list[str]) -> None:
+    """A UN-only area (SIDS, M49_202 ...) with no other economy cannot serve other sources.
+
+    Raises:
+        UsageError: non-UN series asked for and every economy given is a UN-only area.
+    """
+    if not un_only or len(un_only) < len(economies):
+        return
+    others = [s.id for s in wanted if s.source != unsdg.SOURCE]
+    if others:
+        shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+        raise UsageError(
+            f"{', '.join(un_only)}: UN areas that only the UN SDG source knows, so they cannot "
+            f"be fetched for {shown}; fetch the UN series alone (--series with UN ids) or add "
+            "economy codes the other sources know"
+        )
+
+
+def _download_unsdg(
+    series, economies, start, end, policy, on_request, report
+) -> FetchResult | None:
+    """The UN series, downloaded but not stored; an empty result is a note in the report.
+
+    Economies with no UN M49 area (World Bank or OECD aggregates such as SSF or DAC) are left
+    out of the UN request, with a note; unknown codes were refused before.
+    """
+    if not series:
+        return None
+    areas = None
+    if economies:
+        areas, skipped = [], []
+        for code in economies:
+            try:
+                m49.area(code)
+                areas.append(code)
+            except UsageError:
+                skipped.append(code)
+        if skipped:
+            log.warning("no UN M49 area for %s: left out of the UN request", ", ".join(skipped))
+        if not areas:
+            for s in series:
+                report.empty[s.id] = (
+                    f"the UN SDG Global Database has no M49 area for {', '.join(skipped)}; "
+                    "nothing asked of it"
+                )
+            return None
+    budget = SourceBudget(unsdg.API_NAME, policy)
+    try:
+        result, empty = unsdg.fetch(
+            series, areas, start, end, policy, on_request=on_request, budget=budget
+        )
+    except FetchError as exc:
+        for s in series:
+            report.failures[s.id] = str(exc)
+        return None
+    # An empty answer is not a failure: the UN database simply holds nothing for the query.
+    report.empty.update(empty)
+    return result

@@ -291,7 +291,9 @@ def _vintage(result: FetchResult, kind: str, retrieved: datetime) -> str:
     if kind == "demo":
         return result.extra.get("vintage", "synthetic demo data")
     parts = []
-    if result.source_last_updated:
+    if result.extra.get("release"):  # a source that names its release ("UN SDG ... 2022.Q1")
+        parts.append(result.extra["release"])
+    elif result.source_last_updated:
         parts.append(f"updated {result.source_last_updated}")
     if result.dataflow_version:
         parts.append(f"dataflow v{result.dataflow_version}")

@@ -36,6 +36,7 @@ from helpers.errors import OfflineError, StoreError, UsageError
 from helpers.reference import groups, schema
 from helpers.sources.demo import synthetic as demo
 from helpers.sources.oecd import sdmx_csv
+from helpers.sources.unsdg import parse as unsdg
 from helpers.sources.worldbank import bulk, ids, pages
 from helpers.store import Snapshot, Store, verified
 
@@ -50,11 +51,16 @@ _PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
     "wb-ids-json": ids.parse,
     "wb-bulk-csv": bulk.parse_wb_bulk,
     "sdmx-csv": sdmx_csv.parse,
+    "unsdg-api-json": unsdg.parse,
+    "unsdg-ddf-csv": unsdg.parse,
     "demo-csv": demo.parse,
 }
 _REFERENCE_PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
     "wb-economies-json": pages.parse_economies,
     "wb-country-meta-csv": bulk.parse_wb_country_meta,
+    # UN snapshots add their aggregates (LDC, SIDS, M49_202 ...), never countries.
+    "unsdg-api-json": unsdg.parse_areas,
+    "unsdg-ddf-csv": unsdg.parse_areas,
     "demo-csv": demo.parse_economies,
 }
 

@@ -48,6 +48,7 @@ SOURCE_NAMES = {
     "worldbank": "World Bank WDI",
     "oecd": "OECD DAC",
     "ids": "World Bank IDS",
+    "unsdg": "UN SDG Global Database",
     "demo": "synthetic demo",
 }
 

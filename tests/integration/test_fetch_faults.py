@@ -17,6 +17,7 @@ WB_DATA = synthetic_dataset(n_economies=6, years=range(2010, 2024))
 WB_IDS = catalogue.load().ids("worldbank")
 OECD_IDS = catalogue.load().ids("oecd")
 IDS_IDS = catalogue.load().ids("ids")  # World Bank IDS, by creditor
+UN_IDS = catalogue.load().ids("unsdg")
 # Longer than any test waits: the stand-in's stop() wakes the hanging handlers at the end.
 HANG_SECONDS = 120
 
@@ -35,7 +36,7 @@ def _hang(wb: WorldBankStandIn) -> None:
 def test_a_hanging_world_bank_is_reported_by_its_deadline_and_oecd_is_still_fetched(
     apis, capsys, monkeypatch
 ):
-    wb, oe = apis
+    wb, oe, _ = apis
     _hang(wb)
     monkeypatch.setenv("SDG17_HTTP_TIMEOUT", "1")
     monkeypatch.setenv("SDG17_HTTP_CONNECT_TIMEOUT", "1")
@@ -51,15 +52,15 @@ def test_a_hanging_world_bank_is_reported_by_its_deadline_and_oecd_is_still_fetc
         reason = next(line for line in err.splitlines() if line.strip().startswith(f"{sid}:"))
         assert "SDG17_SOURCE_DEADLINE" in reason or "did not answer" in reason, reason
         assert "timed out" in reason, reason
-    assert f"{len(OECD_IDS)} series stored" in out
-    assert not Store().missing(OECD_IDS)
+    assert f"{len(OECD_IDS) + len(UN_IDS)} series stored" in out
+    assert not Store().missing(OECD_IDS + UN_IDS)
     assert oe.data_requests()
 
 
 def test_a_hung_source_stops_after_its_time_outs_and_the_other_source_is_fetched(
     apis, capsys, monkeypatch
 ):
-    wb, _ = apis
+    wb, *_ = apis
     _hang(wb)
     monkeypatch.setenv("SDG17_HTTP_TIMEOUT", "0.3")
     monkeypatch.setenv("SDG17_HTTP_RETRIES", "4")
@@ -74,7 +75,7 @@ def test_a_hung_source_stops_after_its_time_outs_and_the_other_source_is_fetched
 
 
 def test_a_reader_is_not_blocked_while_a_fetch_waits_on_the_network(apis, monkeypatch):
-    wb, _ = apis
+    wb, *_ = apis
     _hang(wb)
     monkeypatch.setenv("SDG17_HTTP_TIMEOUT", "3")
     monkeypatch.setenv("SDG17_HTTP_RETRIES", "1")
@@ -118,11 +119,12 @@ def test_two_fetches_at_once_still_fetch_once(apis):
 @pytest.mark.parametrize(
     ("full_for", "lost", "kept"),
     [
-        ("wb-api-json", WB_IDS, OECD_IDS + IDS_IDS),
-        ("sdmx-csv", OECD_IDS, WB_IDS + IDS_IDS),
-        ("wb-ids-json", IDS_IDS, WB_IDS + OECD_IDS),
+        ("wb-api-json", WB_IDS, OECD_IDS + IDS_IDS + UN_IDS),
+        ("sdmx-csv", OECD_IDS, WB_IDS + IDS_IDS + UN_IDS),
+        ("wb-ids-json", IDS_IDS, WB_IDS + OECD_IDS + UN_IDS),
+        ("unsdg-api-json", UN_IDS, WB_IDS + OECD_IDS + IDS_IDS),
     ],
-    ids=["world-bank-write-fails", "oecd-write-fails", "ids-write-fails"],
+    ids=["world-bank-write-fails", "oecd-write-fails", "ids-write-fails", "un-write-fails"],
 )
 def test_a_full_disk_ends_with_the_per_series_report(
     apis, capsys, monkeypatch, full_for, lost, kept

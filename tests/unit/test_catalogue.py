@@ -122,10 +122,147 @@ def test_table_lists_every_series_with_title_unit_indicator_and_source():
 def test_search_finds_series_by_words_in_any_order_ignoring_case():
     found = catalogue.search("internet individuals")
     assert found["id"].tolist() == ["IT.NET.USER.ZS"]
-    assert set(catalogue.search("BROADBAND")["id"]) == {"IT.NET.BBND.P2"}
+    assert set(catalogue.search("BROADBAND")["id"]) == {"IT.NET.BBND.P2", "IT_NET_BBND"}
+    assert catalogue.search("broadband unsdg")["id"].tolist() == ["IT_NET_BBND"]
     assert "DAC1.ODA.GNI.GE" in set(catalogue.search("17.2.1")["id"])  # by SDG indicator
 
 
 def test_search_with_no_match_says_so():
     with pytest.raises(CatalogueError, match=r"no series matches 'zebra'.*catalogue\.table\(\)"):
         catalogue.search("zebra")
+
+
+# --- every SDG 17 indicator (issue 11, item 2) -----------------------------------------------
+
+# The 24 indicators of Goal 17 after the 2020 comprehensive review (A/RES/71/313, annex,
+# as refined; E/CN.3/2020/2): the list the catalogue must account for, typed out here so the
+# test does not read it from the file it checks.
+SDG17 = [
+    "17.1.1",
+    "17.1.2",
+    "17.2.1",
+    "17.3.1",
+    "17.3.2",
+    "17.4.1",
+    "17.5.1",
+    "17.6.1",
+    "17.7.1",
+    "17.8.1",
+    "17.9.1",
+    "17.10.1",
+    "17.11.1",
+    "17.12.1",
+    "17.13.1",
+    "17.14.1",
+    "17.15.1",
+    "17.16.1",
+    "17.17.1",
+    "17.18.1",
+    "17.18.2",
+    "17.18.3",
+    "17.19.1",
+    "17.19.2",
+]
+
+
+def test_every_sdg17_indicator_has_a_series_or_a_stated_gap():
+    table = catalogue.indicators()
+    assert table["indicator"].tolist() == SDG17
+    for row in table.itertuples():
+        assert bool(row.series) != bool(row.gap), row.indicator
+    assert set(catalogue.gaps()["indicator"]) == {
+        r.indicator for r in table.itertuples() if not r.series
+    }
+
+
+def test_the_un_series_the_issue_names_are_catalogued_under_their_un_codes():
+    for sid, sdg in [
+        ("DC_ODA_LDCG", "17.2.1"),
+        ("DC_ODA_TOTG", "17.2.1"),
+        ("DC_FTA_TOTAL", "17.9.1"),
+    ]:
+        s = catalogue.get(sid)
+        assert (s.source, s.code, s.sdg) == ("unsdg", sid, sdg)
+    assert catalogue.get("IT_NET_BBND").former_codes == ("IT_NET_BBP",)
+    assert catalogue.get("IT_NET_BBND").select["Type of speed"] == "ANYS"
+
+
+def test_denominators_do_not_count_as_measuring_an_indicator():
+    row = catalogue.indicators().set_index("indicator").loc["17.6.1"]
+    assert "SP.POP.TOTL" not in row["series"] and "IT.NET.BBND.P2" in row["series"]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "area"),
+    [
+        ("17.1.1", "finance"),
+        ("17.5.1", "finance"),
+        ("17.6.1", "technology"),
+        ("17.8.1", "technology"),
+        ("17.9.1", "capacity building"),
+        ("17.10.1", "trade"),
+        ("17.12.1", "trade"),
+        ("17.13.1", "systemic issues"),
+        ("17.19.2", "systemic issues"),
+    ],
+)
+def test_areas_follow_the_target_number(indicator, area):
+    assert catalogue.area_of(indicator) == area
+
+
+def test_an_indicator_outside_goal_17_has_no_area():
+    with pytest.raises(CatalogueError, match=r"17\.20\.1"):
+        catalogue.area_of("17.20.1")
+
+
+def _with_indicators(tmp_path, series, indicators):
+    raw = yaml.safe_load(paths.CATALOGUE_FILE.read_text())
+    raw["series"], raw["indicators"] = series, indicators
+    path = tmp_path / "cat.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+_UN = {
+    "id": "DC_FTA_TOTAL",
+    "source": "unsdg",
+    "code": "DC_FTA_TOTAL",
+    "title": "t",
+    "unit": "u",
+    "unit_kind": "usd_millions",
+    "sdg": "17.9.1",
+    "sdg_relation": "official",
+    "topic": "capacity",
+}
+
+
+def test_an_indicator_without_series_must_say_why(tmp_path):
+    path = _with_indicators(
+        tmp_path, [_UN], [{"id": "17.9.1", "title": "a"}, {"id": "17.5.1", "title": "b"}]
+    )
+    with pytest.raises(CatalogueError, match=r"17\.5\.1.*no series measures it"):
+        catalogue.load(path)
+
+
+def test_a_gap_that_has_series_is_refused(tmp_path):
+    path = _with_indicators(tmp_path, [_UN], [{"id": "17.9.1", "title": "a", "gap": "none"}])
+    with pytest.raises(CatalogueError, match="cannot also be a gap"):
+        catalogue.load(path)
+
+
+def test_a_series_for_an_unlisted_indicator_is_refused(tmp_path):
+    path = _with_indicators(tmp_path, [_UN], [{"id": "17.5.1", "title": "b", "gap": "why"}])
+    with pytest.raises(CatalogueError, match=r"unlisted indicators \['17\.9\.1'\]"):
+        catalogue.load(path)
+
+
+def test_select_is_for_un_series_only(tmp_path):
+    wb = {**_UN, "id": "X", "source": "worldbank", "code": "X", "select": {"Sex": "F"}}
+    with pytest.raises(CatalogueError, match="only UN SDG series"):
+        catalogue.load(_write(tmp_path, [wb]))
+
+
+def test_a_un_series_needs_its_code(tmp_path):
+    bad = {k: v for k, v in _UN.items() if k != "code"}
+    with pytest.raises(CatalogueError, match="unsdg series needs 'code'"):
+        catalogue.load(_write(tmp_path, [bad]))
