@@ -22,6 +22,11 @@ Generators (t = year, income = World Bank income group):
   computed from one another, so they agree.
 * shares of GDP / exports (remittances, FDI, debt service, high-tech exports): noisy AR(1)
   levels around an economy-specific mean.
+* GDP growth (NY.GDP.MKTP.KD.ZG, every economy): an economy-specific mean growth by income
+  group plus AR(1) noise, with shared world shocks in 2009 and 2020 and a partial rebound
+  the year after (settings in ``_GDP_SHOCKS``); real GDP can shrink, so no clipping at 0.
+* current account balance (BN.CAB.XOKA.GD.ZS, every economy): a persistent AR(1) around an
+  economy-specific mean (surpluses likelier among high-income economies).
 * SPI overall score: from 2016 only (the real series starts then), closing a few % of its
   gap to 100 each year.
 * South-South trade (TX.VAL.MRCH.R1-R6.ZS, developing exporters): a total share to
@@ -75,6 +80,16 @@ _BROADBAND = {
 _ODA_GNI_START = {"LIC": (8, 16), "LMC": (1.5, 6), "UMC": (0.2, 1.0)}
 _TECH_EXPORTS = {"HIC": (10, 30), "UMC": (5, 25), "LMC": (2, 12), "LIC": (0.5, 6)}
 _REMITTANCES = {"HIC": 0.3, "UMC": 1.2, "LMC": 3.5, "LIC": 3.5}  # median % of GDP
+# Real GDP growth: (range of the economy's mean yearly %, AR(1) sd); world shocks by year.
+_GDP_GROWTH = {
+    "HIC": ((1.2, 2.8), 1.3),
+    "UMC": ((2.5, 5.5), 2.0),
+    "LMC": ((3.5, 6.5), 2.0),
+    "LIC": ((3.5, 7.0), 2.5),
+}
+_GDP_SHOCKS = {2009: -4.0, 2010: 1.5, 2020: -6.0, 2021: 3.5}  # points added, before scaling
+# Current account balance, % of GDP: range of the economy's mean.
+_CURRENT_ACCOUNT = {"HIC": (-3.0, 6.0), "UMC": (-4.0, 3.0), "LMC": (-6.0, 1.0), "LIC": (-9.0, -1.0)}
 _SPI = {"HIC": (78, 92), "UMC": (60, 80), "LMC": (50, 72), "LIC": (35, 60)}
 # TX.VAL.MRCH.R1..R6: exports to low- and middle-income economies of these regions.
 _SOUTH_REGIONS = ("EAS", "ECS", "LCN", "MEA", "SAS", "SSF")
@@ -84,6 +99,7 @@ ODA, ODA_GNI, ODA_PC = "DT.ODA.ODAT.CD", "DT.ODA.ODAT.GN.ZS", "DT.ODA.ODAT.PC.ZS
 NET_CUR, NET_CON = "DAC1.ODA.NET.CURRENT", "DAC1.ODA.NET.CONSTANT"
 GE_CUR, GE_CON = "DAC1.ODA.GE.CURRENT", "DAC1.ODA.GE.CONSTANT"
 GE_GNI, DAC_GNI = "DAC1.ODA.GNI.GE", "DAC1.GNI.CURRENT"
+GDP_GROWTH, CURRENT_ACCOUNT = "NY.GDP.MKTP.KD.ZG", "BN.CAB.XOKA.GD.ZS"
 
 
 @dataclass(frozen=True)
@@ -129,12 +145,12 @@ def economies() -> tuple[DemoEconomy, ...]:
 
 
 # -- random building blocks --------------------------------------------------------------
-def _rng(seed: int, *keys: str) -> np.random.Generator:
+def seeded_rng(seed: int, *keys: str) -> np.random.Generator:
     """A generator for one (economy, generator) pair: independent of every other draw."""
     return np.random.default_rng([seed, *(zlib.crc32(k.encode()) for k in keys)])
 
 
-def _ar1(rng: np.random.Generator, n: int, sd: float, phi: float) -> np.ndarray:
+def ar1(rng: np.random.Generator, n: int, sd: float, phi: float) -> np.ndarray:
     """A stationary AR(1) path with innovation sd ``sd``."""
     shocks = rng.normal(0.0, sd, n)
     out = np.empty(n)
@@ -159,7 +175,7 @@ def _logistic(rng: np.random.Generator, years: np.ndarray, spec: tuple) -> np.nd
     return ceiling / (1 + np.exp(-k * (years + jitter - mid)))
 
 
-def _path(start: float, end: float, years: np.ndarray) -> np.ndarray:
+def log_path(start: float, end: float, years: np.ndarray) -> np.ndarray:
     """Log-linear interpolation from ``start`` (first year) to ``end`` (last year)."""
     share = (years - years[0]) / max(years[-1] - years[0], 1)
     return np.exp(np.log(start) + share * (np.log(end) - np.log(start)))
@@ -177,14 +193,14 @@ def world_bank_series(e: DemoEconomy, seed: int, years: np.ndarray) -> dict[str,
     nan = np.full(n, np.nan)
 
     def r(name: str) -> np.random.Generator:
-        return _rng(seed, e.code, name)
+        return seeded_rng(seed, e.code, name)
 
     rng = r("population")
     growth = e.population_growth if e.population_growth is not None else _POP_GROWTH[inc]
     pop = round_exact(_backcast(e.population_2024_m * 1e6, growth + rng.normal(0, 0.002, n)), 0)
     rng = r("gni")
     gpc = e.gni_pc_growth if e.gni_pc_growth is not None else _GNI_PC_GROWTH[inc]
-    gni = round_exact(_backcast(e.gni_pc_2024, gpc + _ar1(rng, n, 0.04, 0.3)) * pop, 0)
+    gni = round_exact(_backcast(e.gni_pc_2024, gpc + ar1(rng, n, 0.04, 0.3)) * pop, 0)
     out = {POP: pop, GNI: gni}
 
     out["IT.NET.USER.ZS"] = np.clip(_logistic(r("internet"), years, _INTERNET[inc]), 0, 99.9)
@@ -194,15 +210,25 @@ def world_bank_series(e: DemoEconomy, seed: int, years: np.ndarray) -> dict[str,
 
     rng = r("tech_exports")
     lo, hi = _TECH_EXPORTS[inc]
-    tech = rng.uniform(lo, hi) * np.exp(_ar1(rng, n, 0.2, 0.7))
+    tech = rng.uniform(lo, hi) * np.exp(ar1(rng, n, 0.2, 0.7))
     out["TX.VAL.TECH.MF.ZS"] = np.clip(tech, 0, 100)
 
     rng = r("remittances")
     level = np.exp(rng.normal(np.log(_REMITTANCES[inc]), 0.7))
-    trend = _path(1.0, rng.uniform(1.0, 3.0) if e.developing else rng.uniform(0.8, 1.2), years)
-    out["BX.TRF.PWKR.DT.GD.ZS"] = np.clip(level * trend * np.exp(_ar1(rng, n, 0.12, 0.6)), 0.01, 35)
+    trend = log_path(1.0, rng.uniform(1.0, 3.0) if e.developing else rng.uniform(0.8, 1.2), years)
+    out["BX.TRF.PWKR.DT.GD.ZS"] = np.clip(level * trend * np.exp(ar1(rng, n, 0.12, 0.6)), 0.01, 35)
     rng = r("fdi")
-    out["BX.KLT.DINV.WD.GD.ZS"] = np.clip(rng.uniform(0.5, 4) + _ar1(rng, n, 1.2, 0.4), -5, 15)
+    out["BX.KLT.DINV.WD.GD.ZS"] = np.clip(rng.uniform(0.5, 4) + ar1(rng, n, 1.2, 0.4), -5, 15)
+
+    rng = r("gdp_growth")
+    (lo, hi), sd = _GDP_GROWTH[inc]
+    shock = np.array([_GDP_SHOCKS.get(int(y), 0.0) for y in years])
+    # The 2009 and 2020 shocks hit high-income economies hardest.
+    scale = 1.0 if inc == "HIC" else rng.uniform(0.4, 0.9)
+    out[GDP_GROWTH] = rng.uniform(lo, hi) + ar1(rng, n, sd, 0.3) + scale * shock
+    rng = r("current_account")
+    lo, hi = _CURRENT_ACCOUNT[inc]
+    out[CURRENT_ACCOUNT] = np.clip(rng.uniform(lo, hi) + ar1(rng, n, 1.2, 0.8), -25, 25)
 
     rng = r("spi")
     lo, hi = _SPI[inc]
@@ -216,7 +242,7 @@ def world_bank_series(e: DemoEconomy, seed: int, years: np.ndarray) -> dict[str,
         out.update(_aid_received(r("oda"), e, years, gni, pop))
         rng = r("debt_service")
         elevated = 1 + 0.6 * np.exp(-(years - years[0]) / 8)  # the 1990s debt overhang
-        debt = rng.uniform(6, 22) * elevated * np.exp(_ar1(rng, n, 0.2, 0.6))
+        debt = rng.uniform(6, 22) * elevated * np.exp(ar1(rng, n, 0.2, 0.6))
         out["DT.TDS.DECT.EX.ZS"] = np.clip(debt, 0.5, 80)
         out.update(_south_south(r("south_south"), e, years))
     return out
@@ -234,9 +260,9 @@ def _aid_received(
     lo, hi = _ODA_GNI_START[e.income]
     size = min(max((e.population_2024_m / 30) ** -0.25, 0.3), 2.0)  # big economies get less
     start = rng.uniform(lo, hi) * size
-    share = _path(start, start * rng.uniform(0.3, 0.7), years)
+    share = log_path(start, start * rng.uniform(0.3, 0.7), years)
     spikes = np.where(rng.random(n) < 0.04, rng.uniform(0.4, 1.1, n), 0.0)
-    share = share * np.exp(_ar1(rng, n, 0.25, 0.5) + spikes)
+    share = share * np.exp(ar1(rng, n, 0.25, 0.5) + spikes)
     oda = round_exact(share / 100 * gni, 0)
     return {ODA: oda, ODA_GNI: oda / gni * 100, ODA_PC: oda / pop}
 
@@ -248,7 +274,7 @@ def _south_south(
     n = len(years)
     start = rng.uniform(10, 28)
     total = start + (years - years[0]) / (years[-1] - years[0]) * rng.uniform(8, 22)
-    total = total + _ar1(rng, n, 1.0, 0.5)
+    total = total + ar1(rng, n, 1.0, 0.5)
     alpha = np.ones(len(_SOUTH_REGIONS))
     if e.region_code in _SOUTH_REGIONS:
         alpha[_SOUTH_REGIONS.index(e.region_code)] += 4
@@ -262,10 +288,10 @@ def _south_south(
 def dac1_series(e: DemoEconomy, seed: int, years: np.ndarray, gni_usd: np.ndarray) -> dict:
     """DAC1 series for one provider; constant prices have base year ``years[-1] - 1``."""
     p, n = e.provider, len(years)
-    rng = _rng(seed, e.code, "dac1")
+    rng = seeded_rng(seed, e.code, "dac1")
     volatile = e.code not in groups.load().dac_members  # aid beyond the DAC swings widely
-    ratio = _path(p["oda_gni_start"], p["oda_gni_end"], years)
-    ratio = ratio * np.exp(_ar1(rng, n, 0.35 if volatile else 0.06, 0.6))
+    ratio = log_path(p["oda_gni_start"], p["oda_gni_end"], years)
+    ratio = ratio * np.exp(ar1(rng, n, 0.35 if volatile else 0.06, 0.6))
     # USD deflator: domestic inflation plus exchange-rate swings.
     index = np.exp(np.cumsum(0.02 + rng.normal(0, 0.04, n)))
     index = 100 * index / index[years == years[-1] - 1][0]

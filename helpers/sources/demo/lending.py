@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.sources.demo.generators import DemoEconomy, _ar1, _rng, round_exact
+from helpers.sources.demo.generators import DemoEconomy, ar1, round_exact, seeded_rng
 
 DIS, DIS_CONC, TDS, NFL = "DT.DIS.BLAT.CD", "DT.DIS.BLTC.CD", "DT.TDS.BLAT.CD", "DT.NFL.BLAT.CD"
 SERIES = (DIS, DIS_CONC, TDS, NFL)
@@ -51,7 +51,7 @@ def _pair(
     start = max(first, int(rng.integers(years[0], years[-1] - 5)))
     active = years >= start
     ramp = np.clip((years - start + 1) / 8, 0, 1)  # a lender builds up over some years
-    share = size * rng.uniform(0.3, 1.5) * ramp * np.exp(_ar1(rng, len(years), 0.35, 0.5))
+    share = size * rng.uniform(0.3, 1.5) * ramp * np.exp(ar1(rng, len(years), 0.35, 0.5))
     dis = np.where(active, round_exact(share / 100 * gni, 0), 0.0)
     outstanding = np.zeros(len(years))
     for t in range(1, len(years)):
@@ -82,12 +82,12 @@ def lending(
         for spec in CREDITORS:
             if spec[0] == e.code:
                 continue  # no economy lends to itself
-            got = _pair(_rng(seed, e.code, "lending", spec[0]), years, gni[e.code], spec)
+            got = _pair(seeded_rng(seed, e.code, "lending", spec[0]), years, gni[e.code], spec)
             if got is not None:
                 pairs[spec[:2]] = got
         if not pairs:
             continue
-        other = 1 + _rng(seed, e.code, "lending", "WLD").uniform(0.1, 0.4)
+        other = 1 + seeded_rng(seed, e.code, "lending", "WLD").uniform(0.1, 0.4)
         # All creditors: the years in which any creditor shown has a row.
         any_row = np.any([~np.isnan(p[DIS]) for p in pairs.values()], axis=0)
         total = {}

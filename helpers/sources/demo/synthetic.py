@@ -19,6 +19,13 @@ totals DPGC and LDC (sums).
 
 IDS lending by creditor (``helpers.sources.demo.lending``): rows for developing economies with
 ``creditor`` and ``creditor_name`` filled; ``creditor_group`` is left "" for the tidy build.
+
+UN SDG Global Database series (``helpers.sources.demo.unsdg``): by donor for the DAC members,
+with a DAC total (DC_ODA_TOTG: the DAC total's headline ODA % of GNI; DC_ODA_LDCG: the members'
+LDC aid summed over their summed GNI); by recipient for developing economies, with sums for
+DEVELOPING and LDC (DC_FTA_TOTAL, SG_STT_CAPTY); by economy, with a world (WLD) figure for
+TM_TAX_WMFN (GNI-weighted mean); and by group (economy = DEVELOPING, LDC, SIDS, the project's
+codes for the UN M49 groups 515, 199 and 722).
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ import pandas as pd
 
 from helpers import catalogue
 from helpers.errors import CatalogueError, StoreError
-from helpers.reference import groups, schema
+from helpers.reference import groups, m49, schema
+from helpers.sources.demo import unsdg
 from helpers.sources.demo.generators import (
     DAC_GNI,
     GE_CON,
@@ -65,7 +73,14 @@ RETRIEVED_AT = datetime(2025, 1, 1, tzinfo=UTC)  # fixed, so the metadata is rep
 FLOAT_FORMAT = "%.4f"
 REC_CUR, REC_CON = "DAC2A.ODA.RECEIVED.CURRENT", "DAC2A.ODA.RECEIVED.CONSTANT"
 _WB_SUMS = {POP, GNI, ODA}
-_WB_GNI_WEIGHTED = {"BX.TRF.PWKR.DT.GD.ZS", "BX.KLT.DINV.WD.GD.ZS"}
+# Ratios to GDP, weighted by GNI (standing in for GDP; real GDP growth too, as the World Bank
+# weights it by GDP).
+_WB_GNI_WEIGHTED = {
+    "BX.TRF.PWKR.DT.GD.ZS",
+    "BX.KLT.DINV.WD.GD.ZS",
+    "NY.GDP.MKTP.KD.ZG",
+    "BN.CAB.XOKA.GD.ZS",
+}
 _DAC1_LEVELS = (NET_CUR, NET_CON, GE_CUR, GE_CON, DAC_GNI)
 
 
@@ -81,7 +96,7 @@ def _long(code: str, years: np.ndarray, series: dict[str, np.ndarray]) -> pd.Dat
 
 def _decimals(series_id: str) -> int:
     kind = catalogue.get(series_id).unit_kind
-    return {"count": 0, "usd": 2}.get(kind, 4)
+    return {"count": 0, "usd": 2, "flag": 0}.get(kind, 4)
 
 
 def _wb_aggregates(wb: pd.DataFrame) -> pd.DataFrame:
@@ -165,8 +180,9 @@ def build_frames(seed: int = SEED, last_year: int = LAST_YEAR) -> tuple[pd.DataF
 
     # IDS-style lending by creditor (economies only: the demo has no IDS aggregates).
     ids = lending(list(economies()), gni, seed, years)
+    un = _un_series(seed, years, wb, dac1, dac2a, g.dac_members)
     obs = pd.concat(
-        [wb, _wb_aggregates(wb), dac1, dac1_aggs, dac2a, dac2a_aggs, ids], ignore_index=True
+        [wb, _wb_aggregates(wb), dac1, dac1_aggs, dac2a, dac2a_aggs, ids, un], ignore_index=True
     )
     _check_coverage(obs)
     for sid, idx in obs.groupby("series").groups.items():
@@ -186,12 +202,97 @@ def build_frames(seed: int = SEED, last_year: int = LAST_YEAR) -> tuple[pd.DataF
     return obs, reference
 
 
+def _un_series(
+    seed: int,
+    years: np.ndarray,
+    wb: pd.DataFrame,
+    dac1: pd.DataFrame,
+    dac2a: pd.DataFrame,
+    dac_members: frozenset[str],
+) -> pd.DataFrame:
+    """The UN SDG Global Database series and their aggregates (see the module docstring)."""
+
+    def by_economy(frame: pd.DataFrame, series: str) -> pd.DataFrame:
+        part = frame[frame["series"] == series]
+        return part.pivot_table(index="year", columns="economy", values="value").reindex(years)
+
+    wb_gni, oda, broadband = (by_economy(wb, s) for s in (GNI, ODA, unsdg.BROADBAND_WB))
+    oda_con = by_economy(dac2a, REC_CON)
+    dac1_wide = {s: by_economy(dac1, s) for s in (NET_CUR, DAC_GNI, GE_GNI)}
+    parts = []
+    for e in economies():
+        series = unsdg.economy_series(e, seed, years, broadband[e.code].to_numpy())
+        if e.developing:
+            series |= unsdg.recipient_series(
+                e,
+                seed,
+                years,
+                oda[e.code].to_numpy(),
+                oda_con[e.code].to_numpy(),
+                wb_gni[e.code].to_numpy(),
+            )
+        if e.provider and e.code in dac_members:
+            own = {s: frame[e.code].to_numpy() for s, frame in dac1_wide.items()}
+            series |= unsdg.donor_series(e, seed, years, own)
+        parts.append(_long(e.code, years, series))
+    un = pd.concat(parts, ignore_index=True)
+
+    # DAC totals of the donor series: levels summed over the members reporting that year.
+    donors = un[un["series"].isin([unsdg.TOTG, unsdg.LDCG])]
+    wide = donors.pivot_table(index="year", columns=["series", "economy"], values="value")
+    gni_m = dac1_wide[DAC_GNI][wide[unsdg.LDCG].columns].reindex(wide.index)
+    ldc_aid = (wide[unsdg.LDCG] / 100 * gni_m).sum(axis=1, min_count=1)
+    reporting = gni_m.where(wide[unsdg.LDCG].notna()).sum(axis=1, min_count=1)
+    members = list(wide[unsdg.TOTG].columns)
+    total = {s: dac1_wide[s][members].sum(axis=1, min_count=1) for s in (NET_CUR, DAC_GNI)}
+    ge = (dac1_wide[GE_GNI][members] / 100 * dac1_wide[DAC_GNI][members]).sum(axis=1, min_count=1)
+    headline = unsdg.headline_oda_gni(
+        years, total[NET_CUR].to_numpy(), total[DAC_GNI].to_numpy(), ge / total[DAC_GNI] * 100
+    )
+    totg = pd.Series(headline, index=years).where(years >= unsdg.UN_FROM)
+    dac = (
+        pd.concat(
+            {unsdg.TOTG: totg, unsdg.LDCG: ldc_aid / reporting * 100}, names=["series", "year"]
+        )
+        .rename("value")
+        .reset_index()
+        .dropna()
+        .assign(economy="DAC")
+    )
+
+    # Recipient totals (sums) and the world MFN tariff (GNI-weighted mean).
+    sums = un[un["series"].isin([unsdg.TECH_COOP, unsdg.STATS])]
+    developing = {e.code: "DEVELOPING" for e in economies() if e.developing}
+    ldcs = {c: "LDC" for c in developing if c in groups.load().ldc}
+    tariff = un[un["series"] == unsdg.TARIFF_MFN].merge(
+        wb[wb["series"] == GNI][["economy", "year", "value"]].rename(columns={"value": "w"}),
+        on=["economy", "year"],
+    )
+    world = (
+        tariff.assign(wv=tariff["value"] * tariff["w"])
+        .groupby("year", as_index=False)[["wv", "w"]]
+        .sum()
+    )
+    world = world.assign(economy="WLD", series=unsdg.TARIFF_MFN, value=world["wv"] / world["w"])
+    return pd.concat(
+        [
+            un,
+            dac[["economy", "year", "series", "value"]],
+            _sum_over(sums, developing),
+            _sum_over(sums, ldcs),
+            world[["economy", "year", "series", "value"]],
+            unsdg.group_series(seed, years),
+        ],
+        ignore_index=True,
+    )
+
+
 def _check_coverage(obs: pd.DataFrame) -> None:
     missing = sorted(set(catalogue.load().ids()) - set(obs["series"]))
     if missing:
         raise CatalogueError(
             f"the demo has no generator for catalogue series {', '.join(missing)}; "
-            "add one to helpers/demo_generators.py"
+            "add one to helpers/sources/demo/generators.py (World Bank, OECD) or unsdg.py (UN)"
         )
 
 
@@ -199,7 +300,11 @@ def _reference(obs: pd.DataFrame) -> pd.DataFrame:
     rows = [(e.code, e.name, e.region, e.income_group, False) for e in economies()]
     labels = groups.aggregate_codes()
     singles = {e.code for e in economies()}
-    rows += [(code, labels[code], "", "", True) for code in sorted(set(obs["economy"]) - singles)]
+    # UN groups that groups.yaml does not list (DEVELOPING) are named by the M49 table.
+    rows += [
+        (code, labels.get(code) or m49.name(code), "", "", True)
+        for code in sorted(set(obs["economy"]) - singles)
+    ]
     ref = pd.DataFrame(rows, columns=schema.REFERENCE_COLUMNS)
     ref["is_aggregate"] = ref["is_aggregate"].astype(bool)
     return ref

@@ -13,6 +13,7 @@ from helpers import catalogue
 from helpers.reference import groups, schema
 from helpers.sources.demo import generators as demo_generators
 from helpers.sources.demo import synthetic as demo
+from helpers.sources.demo import unsdg as demo_unsdg
 from helpers.sources.demo.notice import DEMO_NOTICE
 from helpers.sources.payload import sha256
 from helpers.store import Store
@@ -50,10 +51,10 @@ def test_two_builds_give_identical_bytes(tmp_path):
 def test_another_seed_gives_other_numbers(obs):
     other, _ = demo.build_frames(seed=demo.SEED + 1)
     assert other["vintage"].iloc[0] == f"synthetic demo data (seed {demo.SEED + 1})"
-    # Lending pairs are drawn, so compare the rows not by creditor (the same keys).
-    assert not np.allclose(
-        other.loc[other["creditor"] == "", "value"], obs.loc[obs["creditor"] == "", "value"]
-    )
+    # Lending pairs and the years of sparse series are drawn, so compare the rows both hold.
+    both = obs.merge(other, on=schema.KEY, suffixes=("", "_other"))
+    assert len(both) > 0.9 * len(obs)
+    assert not np.allclose(both["value"], both["value_other"])
 
 
 def test_covers_every_catalogue_series(obs):
@@ -262,3 +263,106 @@ def test_lending_series_hang_together(obs):
     assert (wide["DT.DIS.BLTC.CD"] <= wide["DT.DIS.BLAT.CD"] + 1).all()
     assert (wide["DT.TDS.BLAT.CD"] >= 0).all() and (wide["DT.DIS.BLAT.CD"] >= 0).all()
     assert (wide["DT.NFL.BLAT.CD"] <= wide["DT.DIS.BLAT.CD"]).all()
+
+
+# -- UN SDG Global Database series and the 17.13.1 proxies ------------------------------------
+UN_GROUPS = {"DEVELOPING", "LDC", "SIDS"}
+FLAGS = ["SG_PLN_MSTKSDG_R", "SG_STT_FPOS", "SG_STT_NSDSFND", "SG_STT_NSDSIMPL", "SG_REG_CENSUSN"]
+
+
+def test_the_un_series_leave_every_other_series_unchanged(obs, monkeypatch):
+    monkeypatch.setattr(demo, "_un_series", lambda *args: pd.DataFrame(columns=obs.columns[:4]))
+    monkeypatch.setattr(demo, "_check_coverage", lambda frame: None)
+    without, _ = demo.build_frames()
+    un = {s.id for s in catalogue.load().series if s.source == "unsdg"}
+    assert_frame_equal(
+        obs[~obs["series"].isin(un)].reset_index(drop=True), without.reset_index(drop=True)
+    )
+
+
+def test_un_broadband_is_the_world_bank_series_republished(wide, reference):
+    singles = reference.loc[~reference["is_aggregate"], "economy"]
+    un = wide["IT_NET_BBND"]
+    assert set(un.columns) == set(singles)
+    pd.testing.assert_frame_equal(un, wide["IT.NET.BBND.P2"][un.columns], check_names=False)
+
+
+def test_oda_gni_by_donor_is_the_dac1_headline_measure(wide):
+    totg = wide["DC_ODA_TOTG"]
+    members = [c for c in totg.columns if c != "DAC"]
+    assert set(members) <= set(groups.dac_member_codes())  # the UN series is for DAC donors
+    assert len(members) == 14 and "DAC" in totg.columns
+    net = wide["DAC1.ODA.NET.CURRENT"][members] / wide["DAC1.GNI.CURRENT"][members] * 100
+    np.testing.assert_allclose(totg.loc[2000:2017, members], net.loc[2000:2017], atol=1e-4)
+    np.testing.assert_allclose(
+        totg.loc[2018:, members], wide["DAC1.ODA.GNI.GE"].loc[2018:, members], atol=1e-4
+    )
+    np.testing.assert_allclose(
+        totg.loc[2018:, "DAC"], wide["DAC1.ODA.GNI.GE"].loc[2018:, "DAC"], atol=1e-4
+    )
+    assert totg.index[totg.notna().any(axis=1)].min() == 2000
+
+
+def test_oda_to_ldcs_is_a_donor_specific_fraction_and_one_year_shorter(wide):
+    totg, ldcg = wide["DC_ODA_TOTG"], wide["DC_ODA_LDCG"]
+    share = (ldcg / totg[ldcg.columns]).stack()
+    assert share.between(0.1, 0.5).all()
+    latest = ldcg.dropna(how="all").index.max()
+    assert latest == totg.dropna(how="all").index.max() - 1
+    donors = ldcg.loc[latest].drop("DAC")
+    assert 2 <= (donors >= 0.15).sum() <= len(donors) - 2  # some meet the target, some don't
+    assert donors.min() <= ldcg.loc[latest, "DAC"] <= donors.max()
+
+
+def test_recipient_series_cover_developing_economies_with_sums(wide, reference):
+    developing = set(reference.loc[reference["income_group"].ne("High income"), "economy"])
+    developing -= set(reference.loc[reference["is_aggregate"], "economy"])
+    for sid in ("DC_FTA_TOTAL", "SG_STT_CAPTY", "SG_PLN_REPOLRES", "GF_COM_PPPI"):
+        assert set(wide[sid].columns) - {"DEVELOPING", "LDC"} <= developing, sid
+    ta = wide["DC_FTA_TOTAL"]
+    ldcs = [c for c in ta.columns if c in groups.ldc_codes()]
+    np.testing.assert_allclose(ta[ldcs].sum(axis=1, min_count=1), ta["LDC"], atol=0.01)
+    assert (wide["GF_COM_PPPI"].stack() >= 0).all()
+
+
+def test_monitoring_round_series_only_in_round_years(obs):
+    for sid in ("SG_PLN_REPOLRES", "SG_PLN_MSTKSDG_R"):
+        years = set(obs.loc[obs["series"] == sid, "year"])
+        assert years == set(demo_unsdg.ROUNDS), sid
+    wide = obs[obs["series"].isin(["SG_PLN_REPOLRES", "SG_PLN_MSTKSDG_R"])].pivot_table(
+        index=["economy", "year"], columns="series", values="value"
+    )
+    took_part = wide["SG_PLN_REPOLRES"].notna()
+    assert (wide.loc[took_part, "SG_PLN_MSTKSDG_R"] == 1).all()
+    assert (wide.loc[~took_part, "SG_PLN_MSTKSDG_R"] == 0).all()
+
+
+@pytest.mark.parametrize("series", FLAGS)
+def test_flags_are_zero_or_one(obs, series):
+    values = obs.loc[obs["series"] == series, "value"]
+    assert len(values) and set(values) <= {0.0, 1.0}
+
+
+def test_a_funded_statistical_plan_is_one_under_implementation(wide):
+    funded = wide["SG_STT_NSDSFND"].stack()
+    implemented = wide["SG_STT_NSDSIMPL"].stack().reindex(funded.index)
+    assert (funded <= implemented).all()
+    assert funded.sum() > 0 and (implemented - funded).sum() > 0
+
+
+def test_group_series_are_for_the_un_groups(wide, reference):
+    for sid in ("TX_EXP_GBMRCH", "TX_IMP_GBMRCH", "TM_TAX_DPRF"):
+        assert set(wide[sid].columns) == UN_GROUPS, sid
+    exports = wide["TX_EXP_GBMRCH"].dropna()
+    assert (exports["DEVELOPING"] > 25).all() and (exports["LDC"] < 2).all()
+    named = reference.set_index("economy")
+    assert named.loc[sorted(UN_GROUPS), "is_aggregate"].all()
+    assert named.loc["DEVELOPING", "economy_name"].startswith("Developing")
+
+
+def test_gdp_growth_has_the_world_recessions_and_aggregates(wide):
+    growth = wide["NY.GDP.MKTP.KD.ZG"]
+    assert {"WLD", "LMY", "HIC", "SSF"} <= set(growth.columns)
+    assert growth.loc[2020, "HIC"] < 0 < growth.loc[2019, "HIC"]
+    assert growth.loc[2021, "WLD"] > growth.loc[2020, "WLD"]
+    assert wide["BN.CAB.XOKA.GD.ZS"].stack().between(-25, 25).all()
