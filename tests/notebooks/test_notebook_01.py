@@ -6,6 +6,8 @@ Key numbers in the saved tables are recomputed here from the tidy table, indepen
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import papermill
 import pytest
@@ -28,6 +30,9 @@ ODA_TABLES = [
     "provenance.csv",
 ]
 RECIPIENT_TABLES = ["aid_dependence.csv", "aid_dependence_trend.csv", "ldc_share.csv"]
+# ODA to the LDCs against 0.15-0.20% of GNI (UN SDG Global Database; not in the real files).
+LDC_AID_FIGURES = ["oda_ldc_ranked", "oda_ldc_trend"]
+LDC_AID_TABLES = ["oda_ldc.csv", "oda_ldc_latest.csv", "oda_ldc_trends.csv"]
 
 
 demo_run, real_run = store_runs(NAME)
@@ -48,7 +53,8 @@ def _files(names):
 def test_demo_run_writes_every_figure_andtable(demo_run):
     nb, out, _ = demo_run
     assert error_outputs(nb) == []
-    for name in _files(ODA_FIGURES + RECIPIENT_FIGURES) + ODA_TABLES + RECIPIENT_TABLES:
+    figures = ODA_FIGURES + RECIPIENT_FIGURES + LDC_AID_FIGURES
+    for name in _files(figures) + ODA_TABLES + RECIPIENT_TABLES + LDC_AID_TABLES:
         assert (out / name).stat().st_size > 0, name
     assert DEMO_NOTICE in text_of(nb)
 
@@ -58,10 +64,13 @@ def test_real_run_skips_the_sections_without_data(real_run):
     assert error_outputs(nb) == []
     for name in _files(ODA_FIGURES) + ODA_TABLES:
         assert (out / name).stat().st_size > 0, name
-    for name in _files(RECIPIENT_FIGURES) + RECIPIENT_TABLES:
+    for name in _files(RECIPIENT_FIGURES + LDC_AID_FIGURES) + RECIPIENT_TABLES + LDC_AID_TABLES:
         assert not (out / name).exists(), name
     text = text_of(nb)
     assert DEMO_NOTICE not in text
+    # The real files hold no UN series by donor: the section says so and how to get it.
+    assert "The ODA-to-LDCs section is skipped:** no data for DC_ODA_LDCG" in text
+    assert "sdg17 fetch --series DC_ODA_LDCG" in text
     assert "The aid-dependence section is skipped:** no data for DT.ODA.ODAT.GN.ZS" in text
     assert "The LDC-share section is skipped:** no data for DAC2A.ODA.RECEIVED.CONSTANT" in text
     # Three years of DAC1: the models say so in a sentence, not an error.
@@ -159,6 +168,44 @@ def test_demo_recipient_tables_match_the_tidytable(demo_run):
     ldc = _value(root, "LDC", "DAC2A.ODA.RECEIVED.CONSTANT", 2024, aggregates=True)
     all_dev = _value(root, "DPGC", "DAC2A.ODA.RECEIVED.CONSTANT", 2024, aggregates=True)
     assert share.loc[2024, "share"] == pytest.approx(100 * ldc / all_dev, rel=1e-5)
+
+
+def test_demo_ldc_aid_section_ranks_donors_against_the_band_as_the_tidytable_says(demo_run):
+    from helpers import models
+
+    nb, out, root = demo_run
+    aid = tidy.load("DC_ODA_LDCG", start=2000, end=2024, store=root)
+    year = int(aid["year"].max())
+    assert year == 2023  # the demo's aid to LDCs ends a year before the totals
+    latest = aid[aid["year"] == year].set_index("economy")["value"]
+    ranked = saved_table(out, "oda_ldc_latest").set_index("economy")
+    assert set(ranked["year"]) == {year}
+    singles = ranked[ranked["provider"] != "DAC total"]
+    assert set(singles.index) == set(latest.index)
+    for code in latest.index:
+        assert singles.loc[code, "value"] == pytest.approx(latest[code], rel=1e-9)
+    assert singles["value"].is_monotonic_decreasing
+    low, high = (latest >= 0.15).sum(), (latest >= 0.20).sum()
+    assert 0 < high <= low < len(latest)  # the demo has donors on both sides of the band
+    text = text_of(nb)
+    assert f"In **{year}**, **{low} of the {len(latest)}** donors with data gave at least " in text
+    assert f"and **{high}** at least 0.20%" in text
+    dac = _value(root, "DAC", "DC_ODA_LDCG", year, aggregates=True)
+    assert ranked.loc["DAC", "value"] == pytest.approx(dac, rel=1e-9)
+    assert f"The DAC countries together gave **{dac:.2f}%**" in text
+    # The DAC trend, refitted here from the tidy table with the project's trend model.
+    rows = tidy.load("DC_ODA_LDCG", economies=["DAC"], aggregates=True, store=root)
+    series = pd.Series(rows["value"].to_numpy(), index=rows["year"].to_numpy())
+    want = models.linear_trend(series).set_index("term").loc["slope"]
+    trends = saved_table(out, "oda_ldc_trends").set_index("economy")
+    assert trends.loc["DAC", "estimate"] == pytest.approx(want["estimate"], rel=1e-6)
+    slope = want["estimate"]
+    said = f"{slope:+.4f}" if abs(slope) >= 0.00005 else "less than 0.0001"
+    assert f"changed by **{said} percentage points a year**" in text
+    assert "synthetic demo data standing in for the UN SDG Global Database" in text
+    assert "No DC_ODA_LDCG values in 2000-2024 for donors ARE, SAU" in text
+    findings = json.loads((out / "findings.json").read_text())["findings"]
+    assert any(f.startswith(f"In **{year}**, **{low} of the") for f in findings)
 
 
 @pytest.mark.parametrize(

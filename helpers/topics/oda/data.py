@@ -1,5 +1,8 @@
 """ODA against the 0.7% of GNI target (SDG 17.2): the data verbs of the ODA notebook.
 
+The second half of 17.2.1, ODA to the least developed countries against 0.15-0.20% of GNI,
+is in ``oda.ldc``.
+
 The headline measure changed in 2018: from then on the OECD reports ODA as grant
 equivalents (``DAC1.ODA.GNI.GE``); before, the measure is net disbursements, so ODA/GNI is
 ``DAC1.ODA.NET.CURRENT / DAC1.GNI.CURRENT * 100``. ``oda_gni_series`` joins the two and keeps

@@ -25,6 +25,7 @@ from helpers.topics.oda.data import (
     fitted_loglinear,
     ratio_sources,
 )
+from helpers.topics.oda.ldc import LDC_AID, band_labels
 from helpers.topics.oda.text import volume_titles
 
 C = plots.COLOURS
@@ -308,5 +309,110 @@ def ldc_figure(share: pd.DataFrame | None, price_basis: str, dac2a: pd.DataFrame
         title="LDCs' share of ODA to developing countries",
         subtitle=f"ODA received from all official donors, {price_basis} prices",
         data=dac2a,
+    )
+    return fig
+
+
+# --- ODA to the LDCs against 0.15-0.20% of GNI -----------------------------------------------
+
+
+def _band_colours(band: tuple[float, float]) -> dict[str, str]:
+    top, within, below = band_labels(band)
+    return {top: C["tertiary"], within: C["primary"], below: "#949494", "DAC total": "#333333"}
+
+
+def _shade_band(ax, band: tuple[float, float], vertical: bool) -> None:
+    """The target band as a shaded span with its two ends as dashed lines."""
+    low, high = band
+    span, line = (ax.axvspan, ax.axvline) if vertical else (ax.axhspan, ax.axhline)
+    span(low, high, color=C["target"], alpha=0.12, linewidth=0, zorder=0)
+    for end in band:
+        line(end, color=C["target"], linestyle="--", linewidth=1.2, zorder=1)
+
+
+def plot_ldc_ranked(ax, ranked: pd.DataFrame | None, band: tuple[float, float]) -> None:
+    """Horizontal bars of ODA to the LDCs (% of GNI), highest on top, coloured by where each
+    donor stands against the band, which is shaded."""
+    if plots.is_empty(ranked):
+        return
+    colours = _band_colours(band)
+    keys = np.where(ranked["provider"] == "DAC total", "DAC total", ranked["band_status"])
+    y = np.arange(len(ranked))
+    bars = ax.barh(y, ranked["value"], color=[colours[k] for k in keys])
+    ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+    ax.set_yticks(y, ranked["economy_name"], fontsize=8)
+    ax.set_ylim(len(ranked) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    _shade_band(ax, band, vertical=True)
+    ax.set_xlim(0, max(float(ranked["value"].max()), band[1]) * 1.15)
+    handles = [Patch(color=c, label=k) for k, c in colours.items() if k in set(keys)]
+    handles.append(
+        Patch(color=C["target"], alpha=0.12, label=f"UN target band {band[0]:.2f}-{band[1]:.2f}%")
+    )
+    ax.legend(handles=handles, loc="lower right", fontsize=9)
+    ax.set_xlabel("net ODA to the LDCs, % of the donor's GNI")
+    ax.set_ylabel("")
+
+
+def plot_ldc_trend(
+    ax, aid: pd.DataFrame | None, codes: list[str], band: tuple[float, float]
+) -> None:
+    """ODA to the LDCs (% of GNI) over time for the given donors, the DAC total in black,
+    the band shaded."""
+    if plots.is_empty(aid):
+        return
+    years = sorted(aid["year"].unique())
+    marker = "o" if len(years) <= 10 else None
+    for code in codes:
+        rows = aid[aid["economy"] == code].sort_values("year")
+        if rows.empty:
+            continue
+        style = (
+            {"color": C["observed"], "linewidth": 2.8} if code == DAC_TOTAL else {"linewidth": 1.6}
+        )
+        ax.plot(
+            rows["year"], rows["value"], marker=marker, label=rows["economy_name"].iloc[0], **style
+        )
+    _shade_band(ax, band, vertical=False)
+    ax.plot([], [], color=C["target"], linestyle="--", label=f"{band[0]:.2f}-{band[1]:.2f}% band")
+    plots.year_axis(ax)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("year")
+    ax.set_ylabel("net ODA to the LDCs, % of GNI")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+
+
+def ldc_ranked_figure(ranked: pd.DataFrame | None, band: tuple[float, float], un: pd.DataFrame):
+    """The donors of the latest year against the 0.15-0.20% band (None without a ranking)."""
+    if plots.is_empty(ranked):
+        return None
+    year = int(ranked["year"].iloc[0])
+    fig, ax = plots.figure(figsize=(9, 1.8 + 0.24 * len(ranked)))
+    plot_ldc_ranked(ax, ranked, band)
+    plots.finish(
+        fig,
+        title=f"ODA to the LDCs in {year}, % of GNI",
+        subtitle=f"Donors to the least developed countries against the UN target of "
+        f"{band[0]:.2f}-{band[1]:.2f}% of GNI",
+        data=un,
+        series=[LDC_AID],
+    )
+    return fig
+
+
+def ldc_trend_figure(
+    aid: pd.DataFrame | None, codes: list[str], band: tuple[float, float], un: pd.DataFrame
+):
+    """ODA to the LDCs over time of the donors ``codes`` (None without data)."""
+    if plots.is_empty(aid):
+        return None
+    fig, ax = plots.figure(figsize=(10.5, 5.5))
+    plot_ldc_trend(ax, aid, codes, band)
+    plots.finish(
+        fig,
+        title="ODA to the least developed countries over time, % of GNI",
+        subtitle="Selected donors and the DAC total, against the UN target band",
+        data=un,
+        series=[LDC_AID],
     )
     return fig

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import models
-from helpers.topics.oda import data, figures, text
+from helpers.topics.oda import data, figures, ldc, text
 from helpers.topics.section import Section, missing_note, require
 
 RANKING = "The ODA/GNI section"
@@ -62,6 +62,85 @@ def ranking_section(
         figures={
             "oda_gni_ranked": figures.ranked_figure(ranked, dac1),
             "oda_gni_trend": figures.trend_figure(ratio_all, [data.DAC_TOTAL, *donors], dac1),
+        },
+    )
+
+
+LDC_TARGET = "The ODA-to-LDCs section"
+# The tables as a reader sees them; the saved CSVs keep every column, unrounded.
+LDC_SHOWN = {
+    "rank": "rank",
+    "economy": "economy",
+    "economy_name": "economy_name",
+    "value": "ODA to the LDCs (% of GNI)",
+    "total_oda_gni_pct": "All ODA (% of GNI)",
+    "band_status": "Against the band",
+}
+LDC_TRENDS_SHOWN = {
+    "economy_name": "economy_name",
+    "estimate": "Change (percentage points a year)",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "n": "n",
+    "verdict": "Trend",
+}
+
+
+def ldc_target_section(
+    un: pd.DataFrame,
+    reference: pd.DataFrame,
+    donors: list[str],
+    start: int,
+    end: int,
+    level: float,
+) -> Section:
+    """ODA to the least developed countries against 0.15-0.20% of GNI: the donors of the
+    latest year ranked against the band, how many meet each end, the DAC total, and trends.
+
+    Args:
+        un: UN SDG Global Database rows of ``ldc.LDC_SERIES`` by donor with the DAC total
+            (``oda.load_providers``); without DC_ODA_LDCG the section says how to get it.
+        donors: donor codes drawn over time beside the DAC total.
+        start, end: the years asked for.
+        level: the confidence level of the trend intervals.
+    """
+    if skip := require(un, [ldc.LDC_AID], LDC_TARGET):
+        return skip
+    band = ldc.ldc_band()
+    aid = ldc.ldc_aid_series(un, reference)
+    ranked = ldc.rank_ldc_aid(aid, band)
+    if ranked.empty:
+        return Section.skipped(f"**{LDC_TARGET} is skipped:** no single donor has {ldc.LDC_AID}.")
+    trends = ldc.donor_trends(aid, level)
+    verdicts = ldc.trend_verdicts(trends)
+    absent = [c for c in donors if c not in set(aid["economy"])]
+    absent_note = (
+        f"No {ldc.LDC_AID} values in {start}-{end} for donors {', '.join(absent)} (the UN "
+        "publishes the series for the OECD DAC members)."
+        if absent
+        else None
+    )
+    used = un[un["series"].isin(ldc.LDC_SERIES)]
+    shown_trends = trends.assign(verdict=verdicts)[list(LDC_TRENDS_SHOWN)]
+    return Section(
+        text=[
+            text.ldc_ranking_sentence(ranked, band),
+            text.ldc_trend_sentence(trends, verdicts, level),
+            text.ldc_source_sentence(used, band),
+            *([absent_note] if absent_note else []),
+        ],
+        shown={
+            "oda_ldc_latest": ranked[list(LDC_SHOWN)].rename(columns=LDC_SHOWN),
+            "oda_ldc_trends": shown_trends.rename(columns=LDC_TRENDS_SHOWN),
+        },
+        saved={
+            "oda_ldc_latest": ranked,
+            "oda_ldc": aid,
+            "oda_ldc_trends": trends.assign(verdict=verdicts),
+        },
+        figures={
+            "oda_ldc_ranked": figures.ldc_ranked_figure(ranked, band, used),
+            "oda_ldc_trend": figures.ldc_trend_figure(aid, [data.DAC_TOTAL, *donors], band, used),
         },
     )
 

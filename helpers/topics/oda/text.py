@@ -230,3 +230,133 @@ def ldc_sentence(share: pd.DataFrame, price_basis: str) -> str:
     if len(share) > 1:
         text += f", against {first['share']:.1f}% in {int(first['year'])}"
     return text + "."
+
+
+# --- ODA to the LDCs against 0.15-0.20% of GNI -----------------------------------------------
+
+BAND_ORIGIN = (
+    "the UN target for ODA to the least developed countries, set in the UN Programmes of "
+    "Action for the LDCs (Istanbul 2011, reaffirmed in Doha 2022) and restated in SDG target 17.2"
+)
+
+
+def _pct_list(rows: pd.DataFrame) -> str:
+    return ", ".join(
+        f"{n} {v:.2f}%" for n, v in zip(rows["economy_name"], rows["value"], strict=True)
+    )
+
+
+def ldc_ranking_sentence(ranked: pd.DataFrame, band: tuple[float, float]) -> str:
+    """How many donors give 0.15% and 0.20% of GNI to the LDCs in the ranked year, who, and
+    where the DAC total stands."""
+    low, high = band
+    if ranked.empty:
+        return "No donor has net ODA to the LDCs as % of GNI in the years asked for."
+    year = int(ranked["year"].iloc[0])
+    singles = ranked[ranked["provider"] != "DAC total"]
+    top = singles[singles["meets_high"].astype(bool)]
+    within = singles[singles["meets_low"].astype(bool) & ~singles["meets_high"].astype(bool)]
+    text = (
+        f"In **{year}**, **{len(top) + len(within)} of the {len(singles)}** donors with data gave "
+        f"at least {low:.2f}% of their GNI as net ODA to the least developed countries, and "
+        f"**{len(top)}** at least {high:.2f}%"
+    )
+    parts = []
+    if len(top):
+        parts.append(f"{high:.2f}% or more: {_pct_list(top)}")
+    if len(within):
+        parts.append(f"within the band: {_pct_list(within)}")
+    text += f" ({'; '.join(parts)})." if parts else "."
+    total = ranked[ranked["provider"] == "DAC total"]
+    if len(total):
+        row = total.iloc[0]
+        gap = low - row["value"]
+        where = (
+            f"{gap:.2f} percentage points short of {low:.2f}%"
+            if gap > 0
+            else f"{-gap:.2f} percentage points above {low:.2f}%"
+        )
+        text += f" The {row['economy_name']} together gave **{row['value']:.2f}%**, {where}"
+        if pd.notna(row.get("total_oda_gni_pct")):
+            text += f" (and {row['total_oda_gni_pct']:.2f}% of GNI as ODA to all recipients)"
+        text += "."
+    return text
+
+
+_VERDICTS = {
+    "rising": "rose",
+    "falling": "fell",
+    "no clear trend": "show no clear trend",
+    "not estimated": "have too few years for a trend",
+}
+
+
+def ldc_trend_sentence(
+    trends: pd.DataFrame, verdicts: pd.Series, level: float, total: str = DAC_TOTAL
+) -> str:
+    """The DAC-wide trend of ODA to the LDCs (percentage points a year) and how many donors'
+    ratios rose, fell or show no clear trend, with the model's caveat for short series."""
+    if trends.empty:
+        return "No donor has ODA to the LDCs over enough years for a trend."
+    parts = []
+    dac = trends[trends["economy"] == total]
+    if len(dac):
+        row = dac.iloc[0]
+        if row["status"] != "ok":
+            parts.append(
+                f"The trend of the ratio of the {row['economy_name']} is not estimated "
+                f"(insufficient data: {row['note']})."
+            )
+        else:
+            found = re.search(r"years (\d+-\d+)", row["note"])
+            span = f" over {found.group(1)}" if found else ""
+            errors = _ERRORS.get(row["method"], row["method"])
+            verdict = verdicts[dac.index[0]]
+            reading = {"rising": "a rise", "falling": "a fall"}.get(
+                verdict, "the interval includes zero, so no clear trend"
+            )
+            # Ratios near 0.1% of GNI move by thousandths of a point a year; a slope that
+            # rounds to zero at 4 decimals is said in words, not as "+0.0000".
+            change = (
+                f"**{row['estimate']:+.4f} percentage points a year**"
+                if abs(row["estimate"]) >= 0.00005
+                else "**less than 0.0001 percentage points a year**"
+            )
+            parts.append(
+                f"The ratio of the {row['economy_name']} changed by "
+                f"{change}{span} ({level:.0%} "
+                f"interval {row['ci_low']:+.4f} to {row['ci_high']:+.4f}; linear trend "
+                f"{errors}, {row['n']} years): {reading}.{caveat_sentence(row['note'])}"
+            )
+    donors = verdicts[trends["economy"] != total]
+    if len(donors):
+        counts = donors.value_counts()
+        said = [f"{counts[v]} {phrase}" for v, phrase in _VERDICTS.items() if counts.get(v, 0)]
+        listing = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        parts.append(
+            f"Of the {len(donors)} donors, {listing} (a rise or fall is counted when the "
+            f"{level:.0%} interval of the slope excludes zero)."
+        )
+        notes = trends.loc[(trends["economy"] != total) & (trends["status"] == "ok"), "note"]
+        short = [n for n in notes if CAVEAT in n]
+        if short and not len(dac):  # the DAC row's sentence carries its own caveat
+            parts.append(caveat_sentence(short[0]).strip())
+    return " ".join(parts)
+
+
+def ldc_source_sentence(frame: pd.DataFrame, band: tuple[float, float]) -> str:
+    """Where the figures come from (series, database, vintage) and where the band comes from."""
+    series = sorted(set(frame["series"])) if len(frame) else []
+    vintages = "; ".join(sorted(frame["vintage"].astype(str).unique())) if len(frame) else "n/a"
+    what = (
+        f"the UN SDG Global Database series {' and '.join(series)} (net ODA by donor, % of GNI, "
+        "which the UN republishes from the OECD DAC's statistics)"
+    )
+    if (frame["source"] == "demo").any():
+        start = f"Figures: synthetic demo data standing in for {what}"
+    else:
+        start = f"Figures: {what}"
+    low, high = band
+    return (
+        f"{start}; vintage: {vintages}. The band of {low:.2f}-{high:.2f}% of GNI is {BAND_ORIGIN}."
+    )

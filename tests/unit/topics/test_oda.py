@@ -7,6 +7,7 @@ from helpers import models
 from helpers.errors import ParameterError
 from helpers.topics.oda import data as oda
 from helpers.topics.oda import figures as oda_figures
+from helpers.topics.oda import ldc
 from helpers.topics.oda import text as oda_text
 
 GE, NET, GNI, GNI_GE = oda.GE, oda.NET, oda.GNI, oda.GNI_GE
@@ -455,3 +456,146 @@ def test_model_sentences_state_the_assumption_and_the_short_series_caveat():
     assert trend.endswith("likely too narrow if the errors are autocorrelated.")
     classical = oda_text.chow_sentence(models.chow_test(data, 2014, errors="iid"), 2014, 0.95)
     assert "assumes independent errors" in classical
+
+
+# --- ODA to the LDCs against 0.15-0.20% of GNI -----------------------------------------------
+BAND = (0.15, 0.20)
+LDCG, TOTG = ldc.LDC_AID, ldc.UN_ODA_GNI
+
+
+def _un(rows):
+    return _tidy(rows).assign(vintage="2025.Q1", source="unsdg")
+
+
+def _ldc_aid():
+    rows = [
+        ("NOR", 2021, LDCG, 0.31),
+        ("NOR", 2022, LDCG, 0.30),
+        ("NOR", 2022, TOTG, 0.86),
+        ("USA", 2022, LDCG, 0.06),
+        ("USA", 2022, TOTG, 0.22),
+        ("ARE", 2022, LDCG, 0.15),  # exactly the low end: meets it
+        ("DAC", 2022, LDCG, 0.09),
+        ("DAC", 2022, TOTG, 0.36),
+        ("G7", 2022, LDCG, 0.07),  # another provider group: left out
+    ]
+    return ldc.ldc_aid_series(_un(rows), REFERENCE)
+
+
+def test_ldc_band_is_read_from_targets_yaml_with_its_citation():
+    assert ldc.ldc_band() == BAND
+    text = ldc.TARGETS_FILE.read_text(encoding="utf-8")
+    assert "Istanbul Programme of Action" in text and "A/RES/76/258" in text
+
+
+def test_ldc_band_refuses_a_malformed_entry(tmp_path):
+    path = tmp_path / "targets.yaml"
+    path.write_text("series:\n  DC_ODA_LDCG: {direction: increase, target_band: [0.2, 0.15]}\n")
+    with pytest.raises(ParameterError, match="target_band"):
+        ldc.ldc_band(path)
+
+
+def test_ldc_aid_series_keeps_donors_and_the_dac_total_with_the_total_beside():
+    aid = _ldc_aid()
+    assert set(aid["economy"]) == {"NOR", "USA", "ARE", "DAC"}
+    row = aid.set_index(["economy", "year"])
+    assert row.loc[("NOR", 2022), "total_oda_gni_pct"] == 0.86
+    assert np.isnan(row.loc[("NOR", 2021), "total_oda_gni_pct"])  # no total that year
+    assert row.loc[("DAC", 2022), "provider"] == "DAC total"
+    assert ldc.ldc_aid_series(_un([("NOR", 2022, TOTG, 0.9)]), REFERENCE).empty
+
+
+def test_rank_ldc_aid_ranks_the_latest_year_and_places_donors_against_the_band():
+    ranked = ldc.rank_ldc_aid(_ldc_aid(), BAND)
+    assert set(ranked["year"]) == {2022}
+    assert ranked["economy"].tolist() == ["NOR", "ARE", "DAC", "USA"]
+    assert ranked["rank"].tolist() == [1, 2, pd.NA, 3]
+    status = ranked.set_index("economy")["band_status"]
+    assert status.to_dict() == {
+        "NOR": "0.20% or more",
+        "ARE": "0.15% to under 0.20%",
+        "DAC": "under 0.15%",
+        "USA": "under 0.15%",
+    }
+    assert ldc.band_counts(ranked) == {"donors": 3, "meets_low": 2, "meets_high": 1}
+
+
+def test_rank_ldc_aid_takes_a_given_year_and_handles_nothing():
+    assert ldc.rank_ldc_aid(_ldc_aid(), BAND, year=2021)["economy"].tolist() == ["NOR"]
+    empty = ldc.rank_ldc_aid(_ldc_aid().iloc[0:0], BAND)
+    assert empty.empty and {"rank", "band_status"} <= set(empty.columns)
+
+
+def test_donor_trends_fit_a_line_per_donor_and_say_which_way():
+    years = range(2010, 2022)
+    rows = [("NOR", y, LDCG, 0.20 + 0.01 * (y - 2010) + 0.002 * (-1) ** y) for y in years]
+    rows += [("USA", y, LDCG, 0.10 - 0.005 * (y - 2010) + 0.002 * (-1) ** y) for y in years]
+    rows += [("DAC", y, LDCG, 0.09 + 0.004 * (-1) ** y) for y in years]
+    rows += [("ARE", y, LDCG, 0.1) for y in (2020, 2021)]  # too short for a trend
+    aid = ldc.ldc_aid_series(_un(rows), REFERENCE)
+    trends = ldc.donor_trends(aid, 0.95)
+    verdicts = ldc.trend_verdicts(trends).set_axis(trends["economy"]).to_dict()
+    assert verdicts == {
+        "NOR": "rising",
+        "DAC": "no clear trend",
+        "USA": "falling",
+        "ARE": "not estimated",
+    }
+    slope = trends.set_index("economy").loc["NOR", "estimate"]
+    assert slope == pytest.approx(0.01, abs=0.001)
+
+
+def test_ldc_ranking_sentence_counts_both_ends_and_places_the_dac_total():
+    ranked = ldc.rank_ldc_aid(_ldc_aid(), BAND)
+    text = oda_text.ldc_ranking_sentence(ranked, BAND)
+    assert "In **2022**, **2 of the 3** donors with data gave at least 0.15%" in text
+    assert "**1** at least 0.20% (0.20% or more: Norway 0.30%; within the band: UAE 0.15%)" in text
+    assert "together gave **0.09%**, 0.06 percentage points short of 0.15%" in text
+    assert "0.36% of GNI as ODA to all recipients" in text
+    assert "No donor" in oda_text.ldc_ranking_sentence(ranked.iloc[0:0], BAND)
+
+
+def test_ldc_ranking_sentence_when_no_donor_meets_the_band():
+    ranked = ldc.rank_ldc_aid(_ldc_aid(), (0.5, 0.6))
+    text = oda_text.ldc_ranking_sentence(ranked, (0.5, 0.6))
+    assert "**0 of the 3** donors" in text and "**0** at least 0.60%." in text
+
+
+def test_ldc_trend_sentence_gives_the_dac_trend_the_counts_and_the_short_series_caveat():
+    years = range(2014, 2022)  # 8 years: the model's short-series caveat applies
+    rows = [("DAC", y, LDCG, 0.09 + 0.002 * (y - 2014) + 0.001 * (-1) ** y) for y in years]
+    rows += [("NOR", y, LDCG, 0.3 + 0.003 * (-1) ** y) for y in years]
+    trends = ldc.donor_trends(ldc.ldc_aid_series(_un(rows), REFERENCE), 0.95)
+    text = oda_text.ldc_trend_sentence(trends, ldc.trend_verdicts(trends), 0.95)
+    slope = trends.set_index("economy").loc["DAC", "estimate"]
+    assert slope == pytest.approx(0.002, abs=0.0002)
+    assert f"The ratio of the DAC countries changed by **{slope:+.4f} percentage points" in text
+    assert "over 2014-2021" in text and "8 years): a rise." in text
+    assert "only 8 years" in text  # the caveat of helpers.models.trends
+    assert "Of the 1 donors, 1 show no clear trend" in text
+    assert "No donor" in oda_text.ldc_trend_sentence(trends.iloc[0:0], pd.Series(), 0.95)
+
+
+def test_ldc_source_sentence_names_the_database_the_vintage_and_the_band():
+    frame = _un([("NOR", 2022, LDCG, 0.3), ("NOR", 2022, TOTG, 0.9)])
+    text = oda_text.ldc_source_sentence(frame, BAND)
+    assert text.startswith("Figures: the UN SDG Global Database series DC_ODA_LDCG and DC_ODA_TOTG")
+    assert "OECD DAC" in text and "vintage: 2025.Q1" in text
+    assert "Istanbul 2011" in text and "Doha 2022" in text
+    demo = oda_text.ldc_source_sentence(frame.assign(source="demo"), BAND)
+    assert demo.startswith("Figures: synthetic demo data standing in for")
+
+
+def test_plot_ldc_ranked_shades_the_band_and_colours_by_status(axes):
+    ranked = ldc.rank_ldc_aid(_ldc_aid(), BAND)
+    oda_figures.plot_ldc_ranked(axes[0], ranked, BAND)
+    assert len(axes[0].patches) >= len(ranked) + 1  # the bars and the shaded band
+    labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert "0.20% or more" in labels and "DAC total" in labels
+    assert any("0.15-0.20%" in label for label in labels)
+
+
+def test_plot_ldc_trend_draws_the_donors_asked_for(axes):
+    oda_figures.plot_ldc_trend(axes[0], _ldc_aid(), ["DAC", "NOR", "SWE"], BAND)
+    labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert labels[:2] == ["DAC countries", "Norway"] and "0.15-0.20% band" in labels

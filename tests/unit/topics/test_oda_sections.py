@@ -5,7 +5,7 @@ import pytest
 
 from helpers.topics.oda import data as oda
 from helpers.topics.oda import figures as oda_figures
-from helpers.topics.oda import sections
+from helpers.topics.oda import ldc, sections
 from tests.unit.topics.test_oda import REFERENCE, _received
 
 GE, GNI, GNI_GE = oda.GE, oda.GNI, oda.GNI_GE
@@ -199,3 +199,64 @@ def test_draw_functions_do_nothing_without_data():
     oda_figures.plot_dependence(axes, None, None)
     oda_figures.plot_ldc_share(axes[0], pd.DataFrame())
     assert not any(ax.lines or ax.patches for ax in axes)
+
+
+# --- ODA to the LDCs against 0.15-0.20% of GNI -----------------------------------------------
+LDCG, TOTG = ldc.LDC_AID, ldc.UN_ODA_GNI
+
+
+def _un():
+    rows = []
+    for year in range(2012, 2023):
+        rows += [
+            ("NOR", year, LDCG, 0.30 + 0.002 * (year - 2012)),
+            ("NOR", year, TOTG, 0.95),
+            ("USA", year, LDCG, 0.07 - 0.001 * (year - 2012) + 0.001 * (-1) ** year),
+            ("USA", year, TOTG, 0.18),
+            ("DAC", year, LDCG, 0.10 + 0.0005 * (-1) ** year),
+            ("DAC", year, TOTG, 0.31),
+        ]
+    return _tidy(rows, source="unsdg")
+
+
+def test_ldc_target_section_ranks_counts_trends_and_draws():
+    got = sections.ldc_target_section(_un(), REFERENCE, ["NOR", "ARE"], 2012, 2022, 0.95)
+    assert got.ok
+    assert got.text[0].startswith(
+        "In **2022**, **1 of the 2** donors with data gave at least 0.15%"
+    )
+    assert "The ratio of the DAC countries changed by" in got.text[1]
+    assert "Of the 2 donors, 1 rose and 1 fell" in got.text[1]
+    assert "UN SDG Global Database series DC_ODA_LDCG and DC_ODA_TOTG" in got.text[2]
+    assert "vintage: 2026-01" in got.text[2]
+    assert got.text[3].startswith("No DC_ODA_LDCG values in 2012-2022 for donors ARE")
+    assert got.lead == got.text[0]
+    latest = got.saved["oda_ldc_latest"]
+    assert latest["economy"].tolist() == ["NOR", "DAC", "USA"]
+    assert latest["meets_low"].tolist() == [True, False, False]
+    shown = got.shown["oda_ldc_latest"]
+    assert list(shown.columns) == list(sections.LDC_SHOWN.values())
+    assert shown["Against the band"].tolist() == ["0.20% or more", "under 0.15%", "under 0.15%"]
+    assert set(got.saved["oda_ldc_trends"]["verdict"]) == {"rising", "falling", "no clear trend"}
+    assert list(got.figures) == ["oda_ldc_ranked", "oda_ldc_trend"]
+    assert all(fig is not None for fig in got.figures.values())
+    ranked_fig = got.figures["oda_ldc_ranked"]
+    assert ranked_fig._suptitle.get_text() == "ODA to the LDCs in 2022, % of GNI"
+
+
+def test_ldc_target_section_says_how_to_get_the_series_when_the_store_lacks_it():
+    un = _un()
+    got = sections.ldc_target_section(
+        un[un["series"] != LDCG], REFERENCE, ["NOR"], 2012, 2022, 0.95
+    )
+    assert not got.ok
+    assert got.note.startswith("**The ODA-to-LDCs section is skipped:** no data for DC_ODA_LDCG")
+    assert "sdg17 fetch --series DC_ODA_LDCG" in got.note
+    assert sections.ldc_target_section(un.iloc[0:0], REFERENCE, [], 2012, 2022, 0.95).note
+
+
+def test_ldc_target_section_without_single_donors_is_skipped():
+    un = _un()
+    only_groups = un.assign(economy="G7", economy_name="G7")[un["economy"] == "DAC"]
+    got = sections.ldc_target_section(only_groups, REFERENCE, [], 2012, 2022, 0.95)
+    assert not got.ok and "no single donor has DC_ODA_LDCG" in got.note
