@@ -3,8 +3,10 @@ and one page per run.
 
 ``<outputs>/index.html`` (home: headline findings of the latest run, a link to every report),
 ``runs.html`` (every run), ``countries.html`` (the country scorecards, filterable) and
-``methods.html`` (every series with its source, vintage, licence and citation; every model
-and progress method with its citation) are rebuilt by ``write_outputs_index``;
+``methods.html`` (every SDG 17 indicator by area with the series that measure it or the reason
+none does; every source of the catalogue with its citation and licence; every series the latest
+run used with its source, vintage, licence and citation; every model and progress method with
+its citation) are rebuilt by ``write_outputs_index``;
 ``runs/<run_id>/index.html`` by ``write_run_index``. They are read from each run's
 ``manifest.json`` and its executions' ``findings.json`` and ``provenance.csv`` only, so they
 can be rebuilt at any time.
@@ -284,9 +286,12 @@ def render_countries(latest: tuple[Path, dict] | None, outputs: Path) -> str:
 
 
 def render_methods(latest: tuple[Path, dict] | None, outputs: Path) -> str:
-    """Methods and sources (``methods.html``): the latest run's series, the models and the
-    progress methods, each with its citation."""
+    """Methods and sources (``methods.html``): the SDG 17 indicators and the catalogue's
+    sources (from the catalogue, so they show before any run), the latest run's series, the
+    models and the progress methods, each with its citation."""
     items, context = _latest(latest)
+    areas, areas_note = sitedata.indicators()
+    catalogue_sources, catalogue_note = sitedata.catalogue_sources()
     series, problems = sitedata.sources(items, latest[0]) if latest else ([], [])
     used = {c.method for c in sitedata.countries(items) if c.method}
     models, models_note = sitedata.models()
@@ -295,6 +300,10 @@ def render_methods(latest: tuple[Path, dict] | None, outputs: Path) -> str:
         "methods.html",
         root="",
         title="Methods and sources",
+        areas=areas,
+        areas_note=areas_note,
+        catalogue_sources=catalogue_sources,
+        catalogue_note=catalogue_note,
         series=series,
         problems=problems,
         models=models,

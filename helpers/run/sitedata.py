@@ -1,5 +1,6 @@
 """What the report site shows, read from a run folder: each execution's findings, figures,
-economy and data sources, and the methods the notebooks use.
+economy and data sources, and the methods the notebooks use; from the catalogue, every SDG 17
+indicator with the series that measure it or the reason none does, and every source.
 
 Everything here is read tolerantly: a run made before notebooks wrote ``findings.json``, a
 failed execution, or a file that cannot be parsed still gets its row, with what is missing
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers import paths
-from helpers.errors import SchemaError
+from helpers import catalogue, paths
+from helpers.errors import CatalogueError, SchemaError
 from helpers.reference import methods as progress_reference
 from helpers.reference import models as model_reference
 from helpers.run import liveness
@@ -166,6 +167,8 @@ class Country:
     method: str | None
     counts: list[tuple[str, int]]
     report: Report
+    covered: int | None = None  # SDG 17 indicators covered, of ``indicators``
+    indicators: int | None = None
 
 
 def countries(items: list[Report]) -> list[Country]:
@@ -182,6 +185,7 @@ def countries(items: list[Report]) -> list[Country]:
         progress = economy.get("progress") if isinstance(economy.get("progress"), dict) else {}
         counts = progress.get("counts") if isinstance(progress.get("counts"), dict) else {}
         code = str(economy.get("code") or r.label or r.id)
+        covered, total = _covered(economy.get("indicators"))
         rows.append(
             Country(
                 code=code,
@@ -191,9 +195,23 @@ def countries(items: list[Report]) -> list[Country]:
                 method=_text(progress.get("method")),
                 counts=[(str(k), _count(v)) for k, v in counts.items()],
                 report=r,
+                covered=covered,
+                indicators=total,
             )
         )
     return sorted(rows, key=lambda c: c.name.casefold())
+
+
+def _covered(indicators) -> tuple[int | None, int | None]:
+    """(covered, total) from a scorecard's ``economy.indicators`` record; (None, None) when
+    the record is absent (runs made before scorecards counted indicators) or unreadable."""
+    if not isinstance(indicators, dict):
+        return None, None
+    try:
+        covered, total = int(indicators["covered"]), int(indicators["total"])
+    except (KeyError, TypeError, ValueError):
+        return None, None
+    return (covered, total) if 0 <= covered <= total else (None, None)
 
 
 def _count(value) -> int:
@@ -302,6 +320,69 @@ def _citation(citation) -> list[dict]:
     if citation.get("implementation"):
         refs.append({"citation": "Implementation read", "url": citation["implementation"]})
     return refs
+
+
+# -- the catalogue: SDG 17 indicators and sources ---------------------------------------------
+def indicators() -> tuple[list[dict], str | None]:
+    """Every SDG 17 indicator from the catalogue (``catalogue.indicators()``), grouped by the
+    five areas: ``[{area, targets, indicators: [{indicator, title, series: [{id, title,
+    source, relation}], gap}]}]``; or a note why the catalogue could not be read."""
+    try:
+        cat = catalogue.load()
+        table = catalogue.indicators(cat)
+    except (OSError, CatalogueError, yaml.YAMLError) as exc:
+        return [], f"The catalogue could not be read: {exc}"
+    entries = {s.id: s for s in cat.series}
+    names = {key: str(src.get("name") or key) for key, src in cat.sources.items()}
+    out = []
+    for area, targets in catalogue.AREAS.items():
+        rows = table[table["area"] == area]
+        first, last = targets[0], targets[-1]
+        out.append(
+            {
+                "area": area[:1].upper() + area[1:],
+                "targets": f"17.{first}" if first == last else f"17.{first}-17.{last}",
+                "indicators": [
+                    {
+                        "indicator": row.indicator,
+                        "title": row.title,
+                        "gap": row.gap,
+                        "series": [
+                            {
+                                "id": sid,
+                                "title": entries[sid].title,
+                                "source": names.get(entries[sid].source, entries[sid].source),
+                                "relation": entries[sid].sdg_relation,
+                            }
+                            for sid in row.series
+                        ],
+                    }
+                    for row in rows.itertuples(index=False)
+                ],
+            }
+        )
+    return out, None
+
+
+def catalogue_sources() -> tuple[list[dict], str | None]:
+    """Every source in the catalogue (``sources`` in catalogue.yaml) as ``{key, name,
+    citation, licence, licence_url, series}`` (``series``: how many catalogue series come
+    from it); or a note why the catalogue could not be read."""
+    try:
+        cat = catalogue.load()
+    except (OSError, CatalogueError, yaml.YAMLError) as exc:
+        return [], f"The catalogue could not be read: {exc}"
+    return [
+        {
+            "key": key,
+            "name": str(src.get("name") or key),
+            "citation": str(src.get("citation") or ""),
+            "licence": str(src.get("licence") or ""),
+            "licence_url": src.get("licence_url"),
+            "series": len(cat.ids(key)),
+        }
+        for key, src in cat.sources.items()
+    ], None
 
 
 # -- runs ------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ import nbformat
 import pytest
 from markupsafe import escape
 
+from helpers import catalogue
 from helpers.reference import methods as progress
 from helpers.reference import models
-from helpers.run import site, worker
+from helpers.run import site, sitedata, worker
 from helpers.sources.demo.notice import DEMO_NOTICE
 from tests.fakes.notebooks import runkit
 from tests.integration.test_offline_html import (
@@ -289,6 +290,7 @@ def _scorecard_findings(code: str, name: str, region: str, income: str, counts: 
             "region": region,
             "income_group": income,
             "progress": {"method": "Open SDG progress measure", "counts": counts},
+            "indicators": {"covered": 14, "not covered": 9, "gap": 1, "total": 24},
         },
     }
 
@@ -504,7 +506,8 @@ def test_country_index_lists_every_scorecard_with_a_filter_that_needs_no_script(
 
 
 def test_methods_page_lists_each_series_once_with_models_and_progress_methods(fake):
-    html = page_text(fake, "methods.html")
+    page = page_text(fake, "methods.html")
+    html = page[page.index('<h2 id="series">') :]  # the series the run used
     assert html.count("<code>WB.GNI</code>") == 1  # used by two reports, listed once
     assert "Title of WB.GNI, with a comma" in html and "Citation WB.GNI" in html
     assert html.count("<code>IT.NET.USER.ZS</code>") == 1
@@ -519,6 +522,75 @@ def test_methods_page_lists_each_series_once_with_models_and_progress_methods(fa
     for method in progress.load_progress_methods().values():
         assert escape(method["name"]) in html
         assert escape(method["citation"]["url"]) in html
+
+
+def test_methods_page_lists_every_sdg17_indicator_by_area_with_series_and_gaps(fake):
+    html = page_text(fake, "methods.html")
+    section = html[html.index('<h2 id="indicators">') : html.index('<h2 id="sources">')]
+    table = catalogue.indicators()
+    for area, targets in [("Finance", "17.1-17.5"), ("Capacity building", "17.9")]:
+        assert f'{area} <span class="meta">(targets {targets})</span></h3>' in section
+    for row in table.itertuples(index=False):
+        assert f"<td><strong>{row.indicator}</strong></td>" in section, row.indicator
+        assert str(escape(row.title)) in section, row.indicator
+    gaps = catalogue.gaps()
+    assert len(gaps) >= 1
+    assert f"{24 - len(gaps)} of 24 have at least one series" in section
+    for gap in gaps.itertuples(index=False):
+        row = section[section.index(f'id="gap-{gap.indicator}"') :].split("</tr>")[0]
+        assert f"<strong>Gap:</strong> {escape(gap.gap)}" in row
+        assert f'<a href="#gap-{gap.indicator}">{gap.indicator}</a>' in section
+    # each series with its source and whether it is the official indicator or a proxy
+    assert (
+        "<code>DC_ODA_LDCG</code> Net ODA to least developed countries as a percentage of "
+        'OECD-DAC donors&#39; GNI, by donor <span class="meta">(United Nations, Global SDG '
+        "Indicators Database, official)</span>"
+    ) in section
+    row = section[section.index("<td><strong>17.8.1</strong></td>") :].split("</tr>")[0]
+    assert "<code>IT.CEL.SETS.P2</code>" in row and "World Development Indicators, proxy)" in row
+
+
+def test_methods_page_lists_the_catalogue_sources_with_citation_and_licence(fake):
+    html = page_text(fake, "methods.html")
+    section = html[html.index('<h2 id="sources">') : html.index('<h2 id="series">')]
+    un = section[section.index('id="source-unsdg"') :].split("</section>")[0]
+    spec = catalogue.load().sources["unsdg"]
+    assert "<h3>United Nations, Global SDG Indicators Database</h3>" in un
+    assert str(escape(spec["citation"])) in un
+    assert str(escape(spec["licence"])) in un and f'href="{spec["licence_url"]}"' in un
+    assert f"<dd>{len(catalogue.load().ids('unsdg'))} in the catalogue</dd>" in un
+    for key in catalogue.load().sources:
+        assert f'id="source-{key}"' in section
+
+
+def test_the_catalogue_parts_show_before_any_run(tmp_path):
+    site.write_outputs_index(tmp_path)
+    html = page_text(tmp_path, "methods.html")
+    assert '<h2 id="indicators">' in html and 'id="source-unsdg"' in html
+    assert "sdg17 run</code> makes one" in html
+
+
+def test_country_index_shows_indicators_covered_where_recorded(fake):
+    html = page_text(fake, "countries.html")
+    kenya = html[html.index('data-name="kenya ken"') :].split("</tr>\n<tr")[0]
+    assert '<td data-label="Indicators covered">14 of 24</td>' in kenya
+    failed = html[html.index('data-name="xxx xxx"') :]
+    assert '<span class="meta">not recorded</span>' in failed.split("</tr>")[0]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"covered": 3, "total": 24}, (3, 24)),
+        ({"covered": "3", "total": 24}, (3, 24)),
+        ({"covered": 30, "total": 24}, (None, None)),
+        ({"total": 24}, (None, None)),
+        (None, (None, None)),
+        ("14 of 24", (None, None)),
+    ],
+)
+def test_indicators_covered_are_read_tolerantly(record, expected):
+    assert sitedata._covered(record) == expected
 
 
 def test_every_image_has_alt_text_and_every_page_one_inline_stylesheet(fake):

@@ -13,13 +13,20 @@ import pytest
 from helpers import catalogue, tidy
 from helpers.models import progress
 from helpers.sources.demo.notice import DEMO_NOTICE
-from tests.notebooks.harness import error_outputs, execute, saved_table, text_of
+from tests.notebooks.harness import error_outputs, execute, load_json, saved_table, text_of
 
 NAME = "04_country_scorecard"
 pytestmark = pytest.mark.notebook
 START, END = 2000, 2024
 FIGURES = ["scorecard_trends", "progress_chart"]
-TABLES = ["scorecard.csv", "progress.csv", "provenance.csv"]
+TABLES = ["indicator_coverage.csv", "scorecard.csv", "progress.csv", "provenance.csv"]
+AREA_HEADINGS = [
+    "### Finance (targets 17.1-17.5)",
+    "### Technology (targets 17.6-17.8)",
+    "### Capacity building (targets 17.9)",
+    "### Trade (targets 17.10-17.12)",
+    "### Systemic issues (targets 17.13-17.19)",
+]
 DEMO_ECONOMIES = ["KEN", "ETH", "NOR"]  # a lower-middle-income recipient, an LDC, a provider
 REAL_ECONOMIES = ["KEN", "NOR"]
 
@@ -55,6 +62,20 @@ def _constant_basis_ids():
     """Catalogue ids with the CURRENT twin of each CURRENT/CONSTANT pair left out."""
     ids = catalogue.load().ids()
     return [i for i in ids if not (i.endswith(".CURRENT") and i[:-8] + ".CONSTANT" in ids)]
+
+
+def _covered_indicators(root, economy):
+    """The SDG 17 indicators with a measuring series (not a denominator, not by creditor, not
+    published for groups only) that has data for ``economy``, from the tidy table directly."""
+    groups = {"TX_EXP_GBMRCH", "TX_IMP_GBMRCH", "TM_TAX_DPRF"}  # targets.yaml: published_for
+    ids = [i for i in _constant_basis_ids() if not catalogue.get(i).by_creditor and i not in groups]
+    held = set(
+        tidy.load(ids, economies=[economy], start=START, end=END, missing="ignore", store=root)[
+            "series"
+        ]
+    )
+    table = catalogue.indicators()
+    return {row.indicator for row in table.itertuples() if held & set(row.series)}
 
 
 def _check_latest(table, root, economy):
@@ -159,6 +180,72 @@ def test_demo_progress_category_matches_assess_progress(demo_runs):
     _check_progress(runs["NOR"][1], root, "NOR", "DAC1.ODA.GNI.GE", 0.7, 2018)
     prog = _table(runs["KEN"][1], "progress").set_index("series")
     assert prog.at["SP.POP.TOTL", "category"] == "not assessed"
+
+
+def test_demo_card_accounts_for_all_24_indicators_by_area(demo_runs):
+    runs, root = demo_runs
+    gaps = set(catalogue.gaps()["indicator"])
+    for economy, (nb, out) in runs.items():
+        text = text_of(nb)
+        positions = [text.index(h) for h in AREA_HEADINGS]
+        assert positions == sorted(positions), economy  # the five areas, in order
+        covered = _covered_indicators(root, economy)
+        coverage = _table(out, "indicator_coverage")
+        assert len(coverage) == 24 and list(coverage["indicator"]) == list(
+            catalogue.indicators()["indicator"]
+        )
+        assert set(coverage.loc[coverage["status"] == "covered", "indicator"]) == covered
+        assert set(coverage.loc[coverage["status"] == "gap", "indicator"]) == gaps
+        assert (coverage["status"] == "not covered").sum() == 24 - len(covered) - len(gaps)
+        assert f"{len(covered)} of 24 SDG 17 indicators covered for " in text, economy
+        facts = load_json(out / "findings.json")["economy"]["indicators"]
+        assert facts == {
+            "covered": len(covered),
+            "not covered": 24 - len(covered) - len(gaps),
+            "gap": len(gaps),
+            "total": 24,
+        }
+        # every series of the card sits under its area's heading
+        card = _table(out)
+        assert set(card["area"]) <= set(catalogue.AREAS)
+        assert (card["area"] == card["sdg"].map(catalogue.area_of)).all()
+
+
+def test_demo_donor_series_and_group_series(demo_runs):
+    runs, _ = demo_runs
+    ken, eth, nor = (set(_table(runs[e][1])["series"]) for e in DEMO_ECONOMIES)
+    assert {"DC_ODA_TOTG", "DC_ODA_LDCG"} <= nor  # a donor's own 17.2.1
+    assert not {"DC_ODA_TOTG", "DC_ODA_LDCG"} & (ken | eth)
+    assert not {"TX_EXP_GBMRCH", "TX_IMP_GBMRCH", "TM_TAX_DPRF"} & (ken | eth | nor)
+    coverage = _table(runs["KEN"][1], "indicator_coverage").set_index("indicator")
+    assert "groups of economies only" in coverage.at["17.12.1", "reason"]
+    nor_text = text_of(runs["NOR"][0])
+    assert "For ODA recipients only: DT.TDS.DECT.EX.ZS." in nor_text  # 17.4.1 for a donor
+
+
+def test_demo_flags_show_yes_or_no_without_trend_or_category(demo_runs):
+    runs, root = demo_runs
+    nb, out = runs["KEN"]
+    table = _table(out).set_index("series")
+    prog = _table(out, "progress").set_index("series")
+    flags = [s for s in table.index if catalogue.get(s).unit_kind == "flag"]
+    assert flags
+    for sid in flags:
+        assert table.at[sid, "trend_status"] == "not applicable"
+        assert prog.at[sid, "category"] == "not assessed"
+        latest = _series(root, "KEN", sid)
+        assert table.at[sid, "latest_value"] == latest.iloc[-1]
+    assert "none (yes/no)" in nb_html_tables(nb)
+
+
+def nb_html_tables(nb) -> str:
+    """The HTML of the tables the notebook shows (styled tables have no Markdown)."""
+    return "\n".join(
+        o.get("data", {}).get("text/html", "")
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if isinstance(o.get("data", {}).get("text/html", ""), str)
+    )
 
 
 # --- real store ----------------------------------------------------------------------------

@@ -28,7 +28,19 @@ Rules stated once here:
   ``helpers/reference/targets.yaml``; the base is the later of the notebook's base year and
   the series' ``earliest_base``. Series with direction ``none`` are "not assessed".
 * **Roles** (provider, recipient; see ``helpers.topics.scorecard.profile``) decide which missing
-  series count as data gaps (``applies_to`` in targets.yaml).
+  series count as data gaps (``applies_to`` in targets.yaml). Series by donor (UN
+  ``DC_ODA_TOTG``, ``DC_ODA_LDCG``; OECD DAC1) apply to providers that way.
+* **Yes/no series** (``unit_kind`` ``flag``: 1 = yes, 0 = no) get no trend, no peer gap and no
+  progress category: a line through 0s and 1s, or a growth rate of a 0/1 answer, has no
+  meaning. The card shows the latest answer and its year.
+* **Group series** (``published_for: groups`` in targets.yaml: developing countries' and LDCs'
+  share of world merchandise exports and imports, 17.11.1; tariffs developed countries apply
+  to imports from each group, 17.12.1) have a group of economies (the UN's DEVELOPING, LDC,
+  SIDS ...) as their economy, never one country. They are left out of a country's card rather
+  than shown as context: a group's value is not the economy's own, its trend and progress
+  would be the group's, and counting it would overstate what the store holds for the economy.
+  The card lists them as published for groups only (``goal17``); notebook 05 reads them by
+  group. See :func:`group_series`.
 """
 
 from __future__ import annotations
@@ -46,9 +58,15 @@ from helpers.paths import REFERENCE_DIR
 
 TARGETS_FILE = REFERENCE_DIR / "targets.yaml"
 LOG_TREND_KINDS = ("usd", "usd_millions", "count")
+FLAG = "flag"
+NOT_APPLICABLE = "not applicable"
+FLAG_NOTE = "a yes/no series (1 = yes, 0 = no): no trend or growth rate is fitted to it"
+GROUPS = "groups"  # ``published_for`` of a series published for groups of economies only
 DIRECTIONS = ("increase", "decrease", "none")
 ROLES = ("all", "provider", "recipient")
 NOT_ASSESSED = "not assessed"
+NO_DIRECTION = "no desired direction"
+FLAG_PROGRESS_NOTE = "a yes/no answer: growth-based progress methods do not apply"
 # The default method's categories, best to worst, then the two the scorecard adds.
 CATEGORY_ORDER = [*progress.CATEGORIES, results.INSUFFICIENT, NOT_ASSESSED]
 # Fewer income-group peers than this and the gap to their median is not computed.
@@ -59,6 +77,7 @@ _TARGET_DEFAULTS = {
     "earliest_base": None,
     "applies_to": "all",
     "basis": "",
+    "published_for": "",
 }
 
 
@@ -67,7 +86,8 @@ _TARGET_DEFAULTS = {
 
 def load_targets(path=None) -> pd.DataFrame:
     """``targets.yaml`` as a frame: series, direction, target, target_year, earliest_base,
-    applies_to, basis; one row per catalogue series.
+    applies_to, basis, published_for ("groups" or ""); one row per catalogue series. Other
+    fields (``target_band``, read by ``helpers.topics.oda``) are left out.
 
     Raises:
         SchemaError: naming the series with a missing entry or a bad field.
@@ -83,6 +103,8 @@ def load_targets(path=None) -> pd.DataFrame:
             raise SchemaError(f"{path}: {sid}: direction must be one of {DIRECTIONS}")
         if row.get("applies_to") not in ROLES:
             raise SchemaError(f"{path}: {sid}: applies_to must be one of {ROLES}")
+        if (row.get("published_for") or "") not in ("", GROUPS):
+            raise SchemaError(f"{path}: {sid}: published_for must be {GROUPS!r} or absent")
         if row.get("target") is not None and (
             row["direction"] == "none" or not float(row["target"]) > 0
         ):
@@ -99,21 +121,34 @@ def load_targets(path=None) -> pd.DataFrame:
         "earliest_base",
         "applies_to",
         "basis",
+        "published_for",
     ]
     frame = pd.DataFrame(rows).reindex(columns=columns)
+    frame["published_for"] = frame["published_for"].fillna("").astype(str)
     frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype("float64")
     frame["target_year"] = frame["target_year"].astype("int64")
     frame["earliest_base"] = pd.array(frame["earliest_base"], dtype="Int64")
     return frame
 
 
-def candidate_series(price_basis: str) -> list[str]:
+def group_series(targets: pd.DataFrame) -> list[str]:
+    """The series published for groups of economies only (``published_for: groups``), which
+    a country's card leaves out (module docstring)."""
+    if "published_for" not in targets:
+        return []
+    return targets.loc[targets["published_for"] == GROUPS, "series"].tolist()
+
+
+def candidate_series(price_basis: str, targets: pd.DataFrame | None = None) -> list[str]:
     """Every catalogue id, keeping only the ``price_basis`` twin of current/constant pairs.
 
     Series by creditor (IDS) are left out: one value per economy and year is what the
-    scorecard scores, and they hold one per creditor.
+    scorecard scores, and they hold one per creditor. Given ``targets``, so are the series
+    published for groups of economies only (:func:`group_series`), which hold no economy's
+    own values.
     """
-    ids = [s.id for s in catalogue.load().series if not s.by_creditor]
+    groups = set(group_series(targets)) if targets is not None else set()
+    ids = [s.id for s in catalogue.load().series if not s.by_creditor and s.id not in groups]
     other = "CONSTANT" if price_basis == "current" else "CURRENT"
     keep = []
     for sid in ids:
@@ -125,10 +160,12 @@ def candidate_series(price_basis: str) -> list[str]:
 
 
 def applicable_series(prof: pd.Series, targets: pd.DataFrame, candidates: list[str]) -> list[str]:
-    """The candidates whose ``applies_to`` covers this economy's role, in catalogue order."""
+    """The candidates whose ``applies_to`` covers this economy's role, in catalogue order;
+    never a series published for groups only (no economy holds it, so it is no data gap)."""
     roles = {"all"} | {r for r in ("provider", "recipient") if prof[r]}
     scope = targets.set_index("series")["applies_to"]
-    return [s for s in candidates if scope.get(s, "all") in roles]
+    groups = set(group_series(targets))
+    return [s for s in candidates if scope.get(s, "all") in roles and s not in groups]
 
 
 def missing_series(own: pd.DataFrame, applicable: list[str]) -> list[str]:
@@ -175,12 +212,16 @@ def summarise_trends(own: pd.DataFrame, level: float = 0.95, horizon: int = 5) -
     """Trend per series with its interval, p-value and a projection ``horizon`` years on.
 
     Columns: series, trend_method, trend, trend_unit, trend_ci_low, trend_ci_high, trend_p,
-    trend_n, trend_status, trend_note, projection_year, projection.
+    trend_n, trend_status, trend_note, projection_year, projection. A yes/no series gets
+    status "not applicable" and no numbers (module docstring).
     """
     rows = []
     for sid, grp in own.groupby("series", sort=True):
         entry = catalogue.get(sid)
         data = pd.Series(grp["value"].to_numpy(), index=grp["year"].to_numpy(), name=sid)
+        if entry.unit_kind == FLAG:
+            rows.append(_no_trend(sid, data))
+            continue
         method = trend_method(entry.unit_kind)
         if method == "loglinear":
             fit = models.loglinear_trend(data, level=level)
@@ -211,6 +252,23 @@ def summarise_trends(own: pd.DataFrame, level: float = 0.95, horizon: int = 5) -
         "trend_p", "trend_n", "trend_status", "trend_note", "projection_year", "projection",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def _no_trend(sid: str, data: pd.Series) -> dict:
+    return {
+        "series": sid,
+        "trend_method": NOT_APPLICABLE,
+        "trend": np.nan,
+        "trend_unit": "",
+        "trend_ci_low": np.nan,
+        "trend_ci_high": np.nan,
+        "trend_p": np.nan,
+        "trend_n": int(data.notna().sum()),
+        "trend_status": NOT_APPLICABLE,
+        "trend_note": FLAG_NOTE,
+        "projection_year": pd.NA,
+        "projection": np.nan,
+    }
 
 
 def _project(last: float, estimate: float, method: str, horizon: int, entry) -> float:
@@ -286,9 +344,11 @@ def aggregate_values(
 def assemble(latest: pd.DataFrame, *parts: pd.DataFrame) -> pd.DataFrame:
     """The indicator table: catalogue labels, latest values, then each part joined on series.
 
-    Adds ``gap_to_income_median_pct``: (value - income median) / |median| in %, only for
-    scale-free series (shares, ratios, scores; not money or counts, whose gap mostly measures
-    the economy's size) and NaN when the median is 0 or fewer than 3 peers have a value.
+    Adds ``area`` (the Goal 17 area of the series' indicator, ``catalogue.area_of``) and
+    ``gap_to_income_median_pct``: (value - income median) / |median| in %, only for scale-free
+    series (shares, ratios, scores; not money or counts, whose gap mostly measures the
+    economy's size, nor yes/no answers) and NaN when the median is 0 or fewer than 3 peers
+    have a value.
     """
     ids = list(latest["series"])
     labels = pd.DataFrame(
@@ -296,6 +356,7 @@ def assemble(latest: pd.DataFrame, *parts: pd.DataFrame) -> pd.DataFrame:
             {
                 "series": s.id,
                 "title": s.title,
+                "area": catalogue.area_of(s.sdg),
                 "sdg": s.sdg,
                 "sdg_relation": s.sdg_relation,
                 "unit": s.unit,
@@ -303,14 +364,14 @@ def assemble(latest: pd.DataFrame, *parts: pd.DataFrame) -> pd.DataFrame:
             }
             for s in (catalogue.resolve(ids) if ids else [])
         ],
-        columns=["series", "title", "sdg", "sdg_relation", "unit", "unit_kind"],
+        columns=["series", "title", "area", "sdg", "sdg_relation", "unit", "unit_kind"],
     )
     table = labels.merge(latest, on="series", how="left", validate="one_to_one")
     for part in parts:
         table = table.merge(part, on="series", how="left", validate="one_to_one")
     if "income_median" in table:
         enough = table["income_n"] >= MIN_PEERS_FOR_GAP
-        scale_free = ~table["unit_kind"].isin(LOG_TREND_KINDS)
+        scale_free = ~table["unit_kind"].isin([*LOG_TREND_KINDS, FLAG])
         median = table["income_median"].where(enough & scale_free & (table["income_median"] != 0))
         table["gap_to_income_median_pct"] = 100 * (table["latest_value"] - median) / median.abs()
     return table
@@ -367,7 +428,7 @@ def assess(
     Columns: series, title, sdg, direction, target, target_year, base_from, then the
     ``progress.PROGRESS_COLUMNS`` (``method`` included), and basis. ``category`` is one of
     ``progress.categories(method)``, "insufficient data" when the method cannot judge the
-    series and "not assessed" for direction ``none``.
+    series and "not assessed" for direction ``none`` and for yes/no series (module docstring).
 
     Raises:
         ValueError: ``method`` is unknown or not available (the message names the others).
@@ -387,11 +448,11 @@ def assess(
             "target_year": int(tgt["target_year"]),
             "base_from": base,
         }
-        if tgt["direction"] == "none":
+        if tgt["direction"] == "none" or entry.unit_kind == FLAG:
             result = {
                 "category": NOT_ASSESSED,
                 "status": NOT_ASSESSED,
-                "note": "no desired direction",
+                "note": NO_DIRECTION if tgt["direction"] == "none" else FLAG_PROGRESS_NOTE,
                 "method": method,
             }
         elif int(tgt["target_year"]) <= base:

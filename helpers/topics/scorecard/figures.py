@@ -21,7 +21,7 @@ from helpers import catalogue
 from helpers.models import progress, results
 from helpers.tidy import wrangle
 from helpers.topics import plots
-from helpers.topics.scorecard.data import NOT_ASSESSED, method_of
+from helpers.topics.scorecard.data import FLAG, NOT_ASSESSED, method_of
 from helpers.topics.scorecard.text import short_title
 
 # Best to worst; a method's categories take colours by rank, spread over this ramp, so any
@@ -45,13 +45,15 @@ CATEGORY_COLOURS = category_colours()
 
 
 def pick_panels(table: pd.DataFrame, limit: int = MAX_PANELS) -> list[str]:
-    """Series for the small multiples: no denominators; one per SDG indicator first.
+    """Series for the small multiples: no denominators and no yes/no series (a line through
+    0s and 1s says less than the card's Yes/No); one per SDG indicator first.
 
     Within an indicator official series come before proxies, then catalogue order; rounds
-    go through the indicators until ``limit`` panels are chosen.
+    go through the indicators until ``limit`` panels are chosen. The panels chosen are drawn
+    in the card's order (area, then indicator), so each area's panels sit together.
     """
     order = {s: i for i, s in enumerate(catalogue.load().ids())}
-    work = table[table["sdg_relation"] != "denominator"].copy()
+    work = table[(table["sdg_relation"] != "denominator") & (table["unit_kind"] != FLAG)].copy()
     if work.empty:
         return []
     work["_official"] = (work["sdg_relation"] != "official").astype(int)
@@ -59,7 +61,23 @@ def pick_panels(table: pd.DataFrame, limit: int = MAX_PANELS) -> list[str]:
     work = work.sort_values(["_official", "_cat"])
     work["_round"] = work.groupby("sdg").cumcount()
     work = work.sort_values(["_round", "_official", "_cat"])
-    return work["series"].head(limit).tolist()
+    chosen = work["series"].head(limit).tolist()
+    return [s for s in card_order(table) if s in chosen]
+
+
+def card_order(table: pd.DataFrame) -> list[str]:
+    """The series of ``table`` by area (``catalogue.AREAS`` order), indicator, catalogue order."""
+    areas = {a: i for i, a in enumerate(catalogue.AREAS)}
+    order = {s: i for i, s in enumerate(catalogue.load().ids())}
+    keys = {
+        row.series: (
+            areas.get(catalogue.area_of(row.sdg), len(areas)),
+            tuple(int(p) for p in str(row.sdg).split(".")),
+            order.get(row.series, len(order)),
+        )
+        for row in table[["series", "sdg"]].itertuples(index=False)
+    }
+    return sorted(keys, key=keys.get)
 
 
 def group_medians(
@@ -141,12 +159,33 @@ def trends_subtitle(name: str, group: object) -> str:
 
 
 def panel_title(series: str, sdg: str, title: str) -> str:
-    """'17.8.1 · IT.NET.USER.ZS' over the title, shortened to two lines of 40 characters."""
+    """'Technology · 17.8.1 · IT.NET.USER.ZS' over the title, shortened to two lines of 40
+    characters."""
     label = short_title(title).replace("low- and middle-income economies in", "developing")
     lines = textwrap.wrap(label, 40)
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 40, placeholder="…")]
-    return "\n".join([f"{sdg} · {series}", *lines])
+    area = catalogue.area_of(sdg)
+    return "\n".join([f"{area[:1].upper()}{area[1:]} · {sdg} · {series}", *lines])
+
+
+def _area_bands(ax, rows: pd.DataFrame, ys: np.ndarray, span: float) -> None:
+    """A thin line between areas and the area's name at the left of its first row."""
+    areas = rows["sdg"].map(catalogue.area_of).tolist()
+    for i, area in enumerate(areas):
+        if i and area != areas[i - 1]:
+            ax.axhline(ys[i] + 0.5, color=plots.COLOURS["muted"], lw=0.6, ls=":")
+        if not i or area != areas[i - 1]:
+            ax.annotate(
+                area.upper(),
+                (-span, ys[i] + 0.42),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color=plots.COLOURS["muted"],
+                annotation_clip=False,
+            )
 
 
 def _years(base: object, latest: object, base_from: int) -> str:
@@ -172,9 +211,11 @@ def plot_progress(prog: pd.DataFrame, name: str):
     """
     if prog is None or prog.empty:
         return None
-    rows = prog[prog["category"] != NOT_ASSESSED].reset_index(drop=True)
+    rows = prog[prog["category"] != NOT_ASSESSED]
     if rows.empty:
         return None
+    # Grouped by area (card order), so a long list reads area by area.
+    rows = rows.set_index("series").loc[card_order(rows)].reset_index()
     fig, ax = plots.figure(figsize=(10, 1.6 + 0.55 * len(rows)))
     sign = np.where(rows["direction"] == "decrease", -1.0, 1.0)
     actual = 100 * rows["actual_cagr"].to_numpy() * sign
@@ -206,6 +247,7 @@ def plot_progress(prog: pd.DataFrame, name: str):
             annotation_clip=False,
         )
     ax.axvline(0, color=plots.COLOURS["reference"], lw=0.8)
+    _area_bands(ax, rows, ys, span)
     ax.set_xlim(-span, span)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_yticks(ys)

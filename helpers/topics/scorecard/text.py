@@ -1,4 +1,4 @@
-"""What the country scorecard says in words: the readable indicator table and the sentences.
+"""What the country scorecard says in words: the card's tables, area by area, and the sentences.
 
 Used by ``helpers.topics.scorecard.sections``; the numbers come from the frames built by
 ``helpers.topics.scorecard.data``. The table helpers return None when given nothing to show.
@@ -6,41 +6,167 @@ Used by ``helpers.topics.scorecard.sections``; the numbers come from the frames 
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from helpers.models import progress, results
+from helpers.models.trends import CAVEAT
+from helpers.topics.scorecard import goal17
 from helpers.topics.scorecard.data import (
+    FLAG,
     MIN_PEERS_FOR_GAP,
+    NO_DIRECTION,
+    NOT_APPLICABLE,
     NOT_ASSESSED,
     category_counts,
     method_of,
 )
 
-# --- the readable table -------------------------------------------------------------------
+TREND_COLUMN = "Trend a year (interval)"
+SHORT_MARK = "†"  # a trend whose interval is likely too narrow (the model's caveat)
+NO_TARGET = "no target"
+PERCENT_KINDS = ("percent", "percent_open")  # a slope in percentage points
+
+# --- the card, area by area ---------------------------------------------------------------
 
 
-def readable(table: pd.DataFrame | None) -> pd.DataFrame | None:
-    """A narrow view of the indicator table for reading in the notebook (numbers as text);
-    None when the table is empty or None."""
-    if table is None or table.empty:
+def card_view(rows: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The card rows of one area (``goal17.card``) for reading: indicator, series, title,
+    latest value (Yes/No for a yes/no series), unit, year, trend per year with its interval
+    (``SHORT_MARK`` where the model warns the interval is likely too narrow), progress
+    category ("no target" without a desired direction), income-group median and rank.
+    None when there are no rows."""
+    if rows is None or rows.empty:
         return None
-    view = pd.DataFrame(
+    flag = rows["unit_kind"] == FLAG
+    if "income_median" not in rows:  # a table built without peers
+        rows = rows.assign(income_median=np.nan, income_rank=pd.NA, income_n=0)
+    return pd.DataFrame(
         {
-            "series": table["series"],
-            "SDG": table["sdg"],
-            "unit": table["unit"],
-            "latest": table["latest_value"].map(_num),
-            "year": table["latest_year"],
-            "trend": table["trend"].map(lambda v: f"{v:+.2f}" if pd.notna(v) else ""),
-            "trend unit": table["trend_unit"],
-            "p": table["trend_p"].round(3),
-            "income median": table["income_median"].map(_num),
-            "rank in income group": _rank_text(table, "income"),
-            "region median": table["region_median"].map(_num),
-            "rank in region": _rank_text(table, "region"),
+            "indicator": rows["sdg"],
+            "series": rows["series"],
+            "title": rows["title"].map(short_title),
+            "latest": [_latest(v, f) for v, f in zip(rows["latest_value"], flag, strict=True)],
+            "unit": rows["unit"].where(~flag, "yes/no"),
+            "year": rows["latest_year"].astype("Int64"),
+            TREND_COLUMN: [_trend(r) for r in rows.itertuples(index=False)],
+            "progress": [_progress(r) for r in rows.itertuples(index=False)],
+            "income median": rows["income_median"].where(~flag).map(_num_or_blank),
+            "rank in income group": _rank_text(rows, "income").where(~flag, ""),
         }
     )
-    return view
+
+
+def _latest(value: float, flag: bool) -> str:
+    if flag:
+        return "n/a" if pd.isna(value) else ("Yes" if value >= 0.5 else "No")
+    return _num(value)
+
+
+def _trend(row) -> str:
+    """'+1.50 pp (+1.20 to +1.80)': growth in % for money and counts, else the slope in the
+    series' unit (percentage points for a %); "none: why" without a fitted trend."""
+    if row.trend_status == NOT_APPLICABLE:
+        return "none (yes/no)"
+    if row.trend_status != results.OK or pd.isna(row.trend):
+        # the note's first part says why (the full note is in scorecard.csv)
+        return (
+            f"none: {row.trend_note.split(';')[0]}" if isinstance(row.trend_note, str) else "none"
+        )
+    if row.trend_method == "loglinear":
+        unit = "%"
+    else:
+        unit = " pp" if row.unit_kind in PERCENT_KINDS else ""
+    mark = f" {SHORT_MARK}" if is_short(row.trend_note) else ""
+    return f"{row.trend:+.2f}{unit} ({row.trend_ci_low:+.2f} to {row.trend_ci_high:+.2f}){mark}"
+
+
+def is_short(note: object) -> bool:
+    """Whether a trend's note carries the model's caveat (interval likely too narrow)."""
+    return isinstance(note, str) and CAVEAT in note
+
+
+def _progress(row) -> str:
+    category = row.category
+    if category == NOT_ASSESSED:
+        return NO_TARGET if row.progress_note == NO_DIRECTION else "not assessed (yes/no)"
+    return str(category) if isinstance(category, str) else "–"
+
+
+def _num_or_blank(value: float) -> str:
+    return "" if pd.isna(value) else _num(value)
+
+
+def trend_caveat_sentence(rows: pd.DataFrame | None) -> str | None:
+    """'† The trend model warns about 3 trends: A and B (its caveat); C (its caveat).' naming
+    each caveat once, or None when no trend carries one."""
+    if rows is None or rows.empty or "trend_note" not in rows:
+        return None
+    short = rows[rows["trend_note"].map(is_short)]
+    if short.empty:
+        return None
+    by_caveat: dict[str, list[str]] = {}
+    for sid, note in zip(short["series"], short["trend_note"], strict=True):
+        caveat = note.split(CAVEAT, 1)[1].split(";")[0].strip()
+        # "with only 7 years the autocorrelation ..." differs by the count alone: merged
+        caveat = re.sub(r"^with only \d+ years ", "few years: ", caveat)
+        by_caveat.setdefault(caveat, []).append(sid)
+    parts = [f"{_join_list(ids)}, {caveat}" for caveat, ids in by_caveat.items()]
+    n = len(short)
+    return (
+        f"{SHORT_MARK} The trend model warns about {n} trend{'s' if n != 1 else ''}, whose "
+        f"interval may be too narrow or unreliable: {'; '.join(parts)}."
+    )
+
+
+def area_heading(area: str) -> str:
+    """'### Finance (targets 17.1-17.5)'."""
+    return f"### {area[:1].upper()}{area[1:]} (targets {goal17.area_targets(area)})"
+
+
+def area_sentence(cov: pd.DataFrame, name: str) -> str:
+    """'3 of 6 finance indicators covered for Kenya: 17.1.1, ...' for one area's coverage rows,
+    then each indicator not covered, with its reason, as a list."""
+    n, covered = len(cov), cov[cov["status"] == goal17.COVERED]
+    area = cov["area"].iloc[0] if n else ""
+    head = f"{len(covered)} of {n} {area} indicator{'s' if n != 1 else ''} covered for {name}"
+    head += f": {', '.join(covered['indicator'])}." if len(covered) else "."
+    rest = cov[cov["status"] != goal17.COVERED]
+    if rest.empty:
+        return head
+    lines = [
+        f"- **{r.indicator}** {short_title(r.title)}: "
+        f"{'catalogue gap' if r.status == goal17.GAP else 'not covered'}. {_reason(r)}"
+        for r in rest.itertuples(index=False)
+    ]
+    return head + "\n\nNot covered:\n\n" + "\n".join(lines)
+
+
+def _reason(row) -> str:
+    text = str(row.reason)
+    return text[len("No catalogue series: ") :] if row.status == goal17.GAP else text
+
+
+def indicators_sentence(cov: pd.DataFrame, name: str) -> str:
+    """'22 of 24 SDG 17 indicators covered for Kenya; not covered: 17.12.1; no catalogue
+    series: 17.5.1 (reasons under each area).'"""
+    c = goal17.counts(cov)
+    parts = []
+    for state, words in ((goal17.NOT_COVERED, "not covered"), (goal17.GAP, "no catalogue series")):
+        ids = cov.loc[cov["status"] == state, "indicator"].tolist()
+        if ids:
+            parts.append(f"{words}: {', '.join(ids)}")
+    tail = f"; {'; '.join(parts)} (the reasons are listed by area)" if parts else ""
+    return f"{c[goal17.COVERED]} of {c['total']} SDG 17 indicators covered for {name}{tail}."
+
+
+def area_counts_view(table: pd.DataFrame) -> pd.DataFrame:
+    """``goal17.area_counts`` with the areas capitalised, for reading."""
+    view = table.copy()
+    view["area"] = view["area"].map(lambda a: a[:1].upper() + a[1:])
+    return view.rename(columns={"gap": "catalogue gap"})
 
 
 PROGRESS_COLUMNS = [
@@ -180,10 +306,11 @@ def coverage_sentence(table: pd.DataFrame, name: str, start_year: int, end_year:
 
 
 def short_trends_sentence(table: pd.DataFrame | None) -> str | None:
-    """'No trend for 2 series (A, B): ...' naming why, or None when every trend was fitted."""
+    """'No trend for 2 series (A, B): ...' naming why, or None when every trend was fitted
+    (yes/no series, which get none by design, are not named)."""
     if table is None or "trend_status" not in table:
         return None
-    short = table[table["trend_status"] != "ok"]
+    short = table[~table["trend_status"].isin([results.OK, NOT_APPLICABLE])]  # yes/no: by design
     if short.empty:
         return None
     return (
@@ -209,8 +336,9 @@ def _join_list(items: list[str]) -> str:
 
 
 def short_title(title: str) -> str:
-    """A catalogue title without its parenthesised qualifier, for labels and sentences."""
-    return title.split(" (")[0]
+    """A catalogue title without its closing parenthesised qualifier ("(% of GDP)"), for labels
+    and sentences; a parenthesis inside the title ("ODA (gross disbursements) for ...") stays."""
+    return re.sub(r"(?: \([^()]*\))+$", "", title)
 
 
 def _num(value: float) -> str:

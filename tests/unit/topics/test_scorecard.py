@@ -12,6 +12,7 @@ from helpers.errors import ParameterError, SchemaError, UsageError
 from helpers.models import progress
 from helpers.topics.scorecard import data as scorecard
 from helpers.topics.scorecard import figures as scorecard_figures
+from helpers.topics.scorecard import goal17
 from helpers.topics.scorecard import profile as scorecard_profile
 from helpers.topics.scorecard import text as scorecard_text
 
@@ -427,15 +428,29 @@ def test_pick_panels_goes_round_the_indicators_and_drops_denominators():
             ],
             "sdg": ["17.3.1", "17.3.1", "17.2.1", "17.8.1", "17.8.1", "17.3.1"],
             "sdg_relation": ["proxy", "proxy", "denominator", "official", "proxy", "proxy"],
+            "unit_kind": "percent",
         }
     )
-    # Round 1: the first of each indicator (official first); round 2 in catalogue order.
+    # Round 1: the first of each indicator (official first); round 2 in catalogue order;
+    # then drawn in the card's order: finance (17.3.1) before technology (17.8.1).
     assert scorecard_figures.pick_panels(table, limit=3) == [
-        "IT.NET.USER.ZS",
         "DT.ODA.ODAT.CD",
         "DT.ODA.ODAT.GN.ZS",
+        "IT.NET.USER.ZS",
     ]
     assert "NY.GNP.MKTP.CD" not in scorecard_figures.pick_panels(table)
+
+
+def test_pick_panels_leaves_out_yes_no_series():
+    table = pd.DataFrame(
+        {
+            "series": ["SG_STT_FPOS", "IQ.SPI.OVRL"],
+            "sdg": ["17.18.2", "17.18.1"],
+            "sdg_relation": ["official", "official"],
+            "unit_kind": ["flag", "index"],
+        }
+    )
+    assert scorecard_figures.pick_panels(table) == ["IQ.SPI.OVRL"]
 
 
 def test_group_medians_drop_sparse_years():
@@ -454,7 +469,7 @@ def test_group_medians_drop_sparse_years():
 def test_panel_title_has_the_id_and_at_most_two_title_lines():
     entry = catalogue.get("TX.VAL.MRCH.R1.ZS")
     lines = scorecard_figures.panel_title(entry.id, entry.sdg, entry.title).split("\n")
-    assert lines[0] == "17.11.1 · TX.VAL.MRCH.R1.ZS"
+    assert lines[0] == "Trade · 17.11.1 · TX.VAL.MRCH.R1.ZS"
     assert len(lines) <= 3 and all(len(line) <= 40 for line in lines[1:])
 
 
@@ -473,3 +488,256 @@ def test_plots_draw_one_panel_per_series_and_one_row_per_assessed_series():
     fig2 = scorecard_figures.plot_progress(prog, "Kenya")
     assert len(fig2.axes[0].get_yticklabels()) == 1
     plt.close("all")
+
+
+# --- all of Goal 17: flags, group series, the 24-indicator accounting, the card by area ------
+
+
+def targets_frame(**overrides: dict) -> pd.DataFrame:
+    """A targets table for every catalogue series (direction none, for every economy), with
+    ``overrides`` per series id (``DC_ODA_TOTG={"applies_to": "provider"}``), independent of
+    helpers/reference/targets.yaml."""
+    rows = []
+    for sid in catalogue.load().ids():
+        row = {"series": sid, "direction": "none", "target": np.nan, "target_year": 2030}
+        row |= {"earliest_base": pd.NA, "applies_to": "all", "basis": "", "published_for": ""}
+        rows.append(row | overrides.get(sid.replace(".", "_"), {}))
+    return pd.DataFrame(rows)
+
+
+DONOR_ONLY = {"applies_to": "provider", "direction": "increase"}
+ROLE_TARGETS = targets_frame(
+    DC_ODA_TOTG=DONOR_ONLY,
+    DC_ODA_LDCG=DONOR_ONLY | {"target": 0.15},
+    DAC1_ODA_GNI_GE=DONOR_ONLY,
+    DAC1_ODA_NET_CONSTANT=DONOR_ONLY,
+    DAC1_ODA_GE_CONSTANT=DONOR_ONLY,
+    DAC2A_ODA_RECEIVED_CONSTANT={"applies_to": "recipient"},
+    DT_ODA_ODAT_CD={"applies_to": "recipient"},
+    DT_ODA_ODAT_GN_ZS={"applies_to": "recipient"},
+    DT_ODA_ODAT_PC_ZS={"applies_to": "recipient"},
+    SG_STT_FPOS={"direction": "increase"},
+    IT_NET_USER_ZS={"direction": "increase", "target": 100.0},
+    TX_EXP_GBMRCH={"published_for": "groups"},
+    TX_IMP_GBMRCH={"published_for": "groups"},
+    TM_TAX_DPRF={"published_for": "groups"},
+)
+
+
+CANDIDATES = scorecard.candidate_series("constant", ROLE_TARGETS)
+
+
+def test_candidate_series_leave_out_group_series():
+    groups = scorecard.group_series(ROLE_TARGETS)
+    assert groups == ["TX_EXP_GBMRCH", "TX_IMP_GBMRCH", "TM_TAX_DPRF"]
+    ids = scorecard.candidate_series("constant", ROLE_TARGETS)
+    assert not set(groups) & set(ids)
+    assert set(groups) <= set(scorecard.candidate_series("constant"))  # without targets
+    assert {"DC_ODA_LDCG", "SG_STT_FPOS", "TM_TAX_WMFN"} <= set(ids)
+    prof = scorecard_profile.profile("KEN", REFERENCE)
+    every = scorecard.candidate_series("constant")
+    applicable = scorecard.applicable_series(prof, ROLE_TARGETS, every)
+    assert not set(groups) & set(applicable)
+
+
+def test_targets_mark_the_group_series_and_refuse_other_scopes(tmp_path):
+    targets = scorecard.load_targets()
+    assert set(scorecard.group_series(targets)) == {"TX_EXP_GBMRCH", "TX_IMP_GBMRCH", "TM_TAX_DPRF"}
+    assert {catalogue.get(s).sdg for s in scorecard.group_series(targets)} == {
+        "17.11.1",
+        "17.12.1",
+    }
+    path = tmp_path / "targets.yaml"
+    path.write_text("series:\n  IT.NET.USER.ZS: {direction: increase, published_for: donors}\n")
+    with pytest.raises(SchemaError, match=r"IT\.NET\.USER\.ZS: published_for must be 'groups'"):
+        scorecard.load_targets(path)
+
+
+def test_a_flag_gets_no_trend_and_no_progress_category():
+    own = tidy_rows("KEN", "SG_STT_FPOS", {2016: 0.0, 2018: 1.0, 2019: 1.0, 2020: 1.0, 2021: 1.0})
+    trend = scorecard.summarise_trends(own).iloc[0]
+    assert trend["trend_status"] == "not applicable" and np.isnan(trend["trend"])
+    assert "yes/no" in trend["trend_note"] and np.isnan(trend["projection"])
+    prog = scorecard.assess(own, ROLE_TARGETS, 2015).iloc[0]
+    assert prog["category"] == scorecard.NOT_ASSESSED
+    assert prog["note"] == scorecard.FLAG_PROGRESS_NOTE
+
+
+def test_a_flag_has_no_gap_to_peers():
+    latest = pd.DataFrame({"series": ["SG_STT_FPOS"], "latest_year": [2021], "latest_value": [1.0]})
+    table = scorecard.assemble(latest, _peers(["SG_STT_FPOS"], [0.5], [10]))
+    assert np.isnan(table.at[0, "gap_to_income_median_pct"])
+    assert table.at[0, "area"] == "systemic issues"
+
+
+def _held(*series: str) -> set[str]:
+    return set(series)
+
+
+def test_coverage_accounts_for_every_indicator():
+    prof = scorecard_profile.profile("KEN", REFERENCE)
+    held = _held("IT.NET.USER.ZS", "DT.ODA.ODAT.CD", "SP.POP.TOTL", "SG_STT_FPOS")
+    cov = goal17.coverage(held, prof, ROLE_TARGETS, CANDIDATES)
+    assert len(cov) == 24 == len(catalogue.indicators())
+    assert list(cov["indicator"]) == list(catalogue.indicators()["indicator"])
+    counts = goal17.counts(cov)
+    assert counts["covered"] + counts["not covered"] + counts["gap"] == counts["total"] == 24
+    status = cov.set_index("indicator")["status"]
+    # a denominator (population, 17.6.1) serves an indicator without measuring it
+    assert status[["17.8.1", "17.3.1", "17.18.2"]].eq("covered").all()
+    assert status["17.6.1"] == "not covered"
+    assert (counts["covered"], counts["gap"]) == (3, len(catalogue.gaps()))
+    assert set(cov.loc[cov["status"] == "gap", "indicator"]) == set(catalogue.gaps()["indicator"])
+    assert cov.set_index("indicator").at["17.3.1", "series"] == "DT.ODA.ODAT.CD"
+
+
+def test_coverage_reasons_name_donor_only_and_group_series():
+    candidates = CANDIDATES
+    ken = scorecard_profile.profile("KEN", REFERENCE)
+    nor = scorecard_profile.profile("NOR", REFERENCE)
+    ken_cov = goal17.coverage(set(), ken, ROLE_TARGETS, candidates).set_index("indicator")
+    nor_cov = goal17.coverage(set(), nor, ROLE_TARGETS, candidates).set_index("indicator")
+    # 17.2.1 for a recipient: the by-donor series are for providers, aid received has no data
+    reason = ken_cov.at["17.2.1", "reason"]
+    assert "For ODA providers only: " in reason and "DC_ODA_LDCG" in reason
+    assert "no data for Kenya in the store: DAC2A.ODA.RECEIVED.CONSTANT" in reason
+    # for a provider, the by-donor series are simply missing
+    assert nor_cov.at["17.2.1", "reason"].startswith("No data for Norway in the store: ")
+    assert "DC_ODA_TOTG" in nor_cov.at["17.2.1", "reason"]
+    assert "ODA providers only" not in nor_cov.at["17.2.1", "reason"]
+    # 17.12.1 is published for groups of economies only
+    assert ken_cov.at["17.12.1", "reason"] == (
+        "Published for groups of economies only, not for one economy: TM_TAX_DPRF."
+    )
+    assert ken_cov.at["17.5.1", "status"] == "gap"
+    assert ken_cov.at["17.5.1", "reason"].startswith("No catalogue series: ")
+
+
+def test_donor_series_held_by_a_donor_cover_17_2_1():
+    nor = scorecard_profile.profile("NOR", REFERENCE)
+    cov = goal17.coverage({"DC_ODA_LDCG"}, nor, ROLE_TARGETS, CANDIDATES)
+    assert cov.set_index("indicator").at["17.2.1", "status"] == "covered"
+
+
+def test_area_counts_follow_the_five_areas():
+    prof = scorecard_profile.profile("KEN", REFERENCE)
+    cov = goal17.coverage({"IT.NET.USER.ZS"}, prof, ROLE_TARGETS, CANDIDATES)
+    table = goal17.area_counts(cov)
+    assert list(table["area"]) == list(catalogue.AREAS)
+    assert table["indicators"].tolist() == [7, 3, 1, 3, 10]  # 17.1-17.5 ... 17.13-17.19
+    assert table.set_index("area").at["technology", "covered"] == 1
+    assert table["indicators"].sum() == 24
+    assert (table["covered"] + table["not covered"] + table["gap"] == table["indicators"]).all()
+    assert goal17.area_targets("finance") == "17.1-17.5"
+    assert goal17.area_targets("capacity building") == "17.9"
+
+
+def _card_own() -> pd.DataFrame:
+    years = range(2010, 2021)
+    return pd.concat(
+        [
+            tidy_rows("KEN", "TM_TAX_WMFN", {y: 8.0 - 0.2 * (y - 2010) for y in years}),
+            tidy_rows("KEN", "IT.NET.USER.ZS", {y: 10.0 + 3 * (y - 2010) for y in years}),
+            tidy_rows("KEN", "SG_STT_FPOS", {2018: 0.0, 2020: 1.0}),
+            tidy_rows("KEN", "GR_G14_GDP", {2018: 15.0, 2019: 16.0, 2020: 15.5}),
+            tidy_rows("KEN", "DT.ODA.ODAT.CD", {y: 1e9 * 1.03 ** (y - 2010) for y in years}),
+        ]
+    ).assign(value=lambda f: f["value"] + np.tile([0.01, -0.01], len(f) // 2 + 1)[: len(f)])
+
+
+def test_card_rows_are_grouped_by_area_then_indicator():
+    own = _card_own()
+    table = scorecard.assemble(scorecard.latest_values(own), scorecard.summarise_trends(own))
+    card = goal17.card(table, scorecard.assess(own, ROLE_TARGETS, 2015))
+    assert card["series"].tolist() == [
+        "GR_G14_GDP",  # finance, 17.1.1
+        "DT.ODA.ODAT.CD",  # finance, 17.3.1
+        "IT.NET.USER.ZS",  # technology
+        "TM_TAX_WMFN",  # trade
+        "SG_STT_FPOS",  # systemic issues
+    ]
+    areas = goal17.by_area(card)
+    assert list(areas) == list(catalogue.AREAS)
+    assert areas["capacity building"].empty and len(areas["finance"]) == 2
+
+
+def test_card_view_shows_flags_targets_and_trends_for_people():
+    own = _card_own()
+    table = scorecard.assemble(
+        scorecard.latest_values(own),
+        scorecard.summarise_trends(own),
+        _peers(own["series"].unique(), 1.0, 5).assign(income_rank=1),
+    )
+    card = goal17.card(table, scorecard.assess(own, ROLE_TARGETS, 2015)).set_index("series")
+    view = scorecard_text.card_view(card.reset_index()).set_index("series")
+    assert view.at["SG_STT_FPOS", "latest"] == "Yes" and view.at["SG_STT_FPOS", "year"] == 2020
+    assert view.at["SG_STT_FPOS", scorecard_text.TREND_COLUMN] == "none (yes/no)"
+    assert view.at["SG_STT_FPOS", "progress"] == "not assessed (yes/no)"
+    assert view.at["SG_STT_FPOS", "income median"] == ""  # no median of yes/no answers
+    assert view.at["TM_TAX_WMFN", "progress"] == "no target"  # direction none here
+    assert view.at["IT.NET.USER.ZS", "progress"] in progress.categories("open_sdg")
+    trend = view.at["IT.NET.USER.ZS", scorecard_text.TREND_COLUMN]
+    assert trend.startswith("+3.00 pp (") and "to +3." in trend
+    assert view.at["DT.ODA.ODAT.CD", scorecard_text.TREND_COLUMN].startswith("+3.0")
+    assert "% (" in view.at["DT.ODA.ODAT.CD", scorecard_text.TREND_COLUMN]  # growth, in %
+    assert view.at["GR_G14_GDP", scorecard_text.TREND_COLUMN] == (
+        "none: 3 usable (non-missing) points"
+    )
+    assert view.at["IT.NET.USER.ZS", "latest"] == "40.0"
+
+
+def test_short_trends_carry_the_models_caveat():
+    own = tidy_rows("KEN", "IT.NET.USER.ZS", {2015: 1.0, 2016: 2.1, 2017: 2.9, 2018: 4.2, 2019: 5})
+    table = scorecard.assemble(scorecard.latest_values(own), scorecard.summarise_trends(own))
+    card = goal17.card(table, None)
+    assert scorecard_text.card_view(card).at[0, scorecard_text.TREND_COLUMN].endswith(" †")
+    sentence = scorecard_text.trend_caveat_sentence(table)
+    assert sentence.startswith(
+        "† The trend model warns about 1 trend, whose interval may be too narrow or unreliable: "
+        "IT.NET.USER.ZS, few years: the autocorrelation is poorly estimated"
+    )
+    assert "interval is likely too narrow" in sentence
+    assert scorecard_text.trend_caveat_sentence(table.iloc[0:0]) is None
+
+
+def test_indicator_and_area_sentences_account_for_all_24():
+    prof = scorecard_profile.profile("KEN", REFERENCE)
+    cov = goal17.coverage(
+        {"IT.NET.USER.ZS", "IQ.SPI.OVRL"},
+        prof,
+        ROLE_TARGETS,
+        scorecard.candidate_series("constant"),
+    )
+    n_gaps = len(catalogue.gaps())
+    sentence = scorecard_text.indicators_sentence(cov, "Kenya")
+    assert sentence.startswith("2 of 24 SDG 17 indicators covered for Kenya; not covered: 17.1.1,")
+    not_covered = sentence.split("not covered: ")[1].split(";")[0].split(", ")
+    assert len(not_covered) == 22 - n_gaps and "17.8.1" not in not_covered
+    assert f"; no catalogue series: {', '.join(catalogue.gaps()['indicator'])} (the" in sentence
+    tech = goal17.by_area(cov)["technology"]
+    text = scorecard_text.area_sentence(tech, "Kenya")
+    assert text.startswith("1 of 3 technology indicators covered for Kenya: 17.8.1.")
+    assert (
+        "- **17.6.1** Fixed Internet broadband subscriptions per 100 inhabitants, by speed: "
+        in text
+    )
+    assert "not covered. No data for Kenya in the store: IT.NET.BBND.P2, IT_NET_BBND." in text
+    finance = scorecard_text.area_sentence(goal17.by_area(cov)["finance"], "Kenya")
+    assert "**17.5.1**" in finance and "catalogue gap." in finance
+    assert scorecard_text.area_heading("capacity building") == (
+        "### Capacity building (targets 17.9)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "short"),
+    [
+        ("Net ODA received (% of GNI)", "Net ODA received"),
+        ("Statistical performance indicators (SPI) overall score (scale 0-100)",
+         "Statistical performance indicators (SPI) overall score"),
+        ("ODA (gross disbursements) for technical cooperation, by recipient",
+         "ODA (gross disbursements) for technical cooperation, by recipient"),
+    ],
+)  # fmt: skip
+def test_short_title_drops_only_a_closing_qualifier(title, short):
+    assert scorecard_text.short_title(title) == short
