@@ -11,6 +11,7 @@ from helpers.models.forecasts import FORECAST_METHODS, forecast
 from helpers.models.progress import CATEGORIES, PROGRESS_COLUMNS, assess_progress
 from helpers.models.results import INSUFFICIENT, OK, RESULT_COLUMNS
 from helpers.models.trends import by_group, cagr, linear_trend, loglinear_trend
+from helpers.models.volatility import detrended_cv, median_interval
 
 __all__ = [
     "CATEGORIES",
@@ -25,11 +26,13 @@ __all__ = [
     "cagr",
     "chow_test",
     "cusum_test",
+    "detrended_cv",
     "dispersion",
     "forecast",
     "fractional_logit",
     "linear_trend",
     "loglinear_trend",
+    "median_interval",
     "predict_fractional_logit",
     "sigma_convergence",
 ]

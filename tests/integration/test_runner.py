@@ -509,7 +509,13 @@ COMMON = (
 def test_shipped_configs_plan_against_the_real_notebook_parameters(
     tmp_path, monkeypatch, fakes, config, scorecards
 ):
-    for stem in ("00_data_inventory", "01_oda", "02_south_south", "03_technology_access"):
+    for stem in (
+        "00_data_inventory",
+        "01_oda",
+        "02_south_south",
+        "03_technology_access",
+        "05_partnerships_capacity",
+    ):
         _stub_notebook(tmp_path / f"{stem}.ipynb", COMMON)
     _stub_notebook(tmp_path / "04_country_scorecard.ipynb", COMMON + 'economy = "KEN"\n')
     monkeypatch.setenv("SDG17_NOTEBOOKS_DIR", str(tmp_path))
@@ -524,6 +530,7 @@ def test_shipped_configs_plan_against_the_real_notebook_parameters(
         "02_south_south",
         "03_technology_access",
         "04_country_scorecard",
+        "05_partnerships_capacity",
     }
     assert all(e.params["start_year"] == 2000 for e in executions)
 

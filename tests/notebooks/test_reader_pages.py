@@ -29,6 +29,7 @@ NOTEBOOKS = [
     "02_south_south",
     "03_technology_access",
     "04_country_scorecard",
+    "05_partnerships_capacity",
 ]
 
 
@@ -49,6 +50,7 @@ TITLES = {
     "02_south_south": "South-South cooperation and resources beyond aid, 2000-2024: 10 economies",
     "03_technology_access": "Technology access and the digital divide, 2000-2024: 8 economies",
     "04_country_scorecard": "Kenya: SDG 17 scorecard",
+    "05_partnerships_capacity": "Partnerships, trade and capacity, 2000-2024: Global South",
 }
 
 

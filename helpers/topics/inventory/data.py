@@ -12,16 +12,21 @@ Example:
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from helpers import catalogue
 from helpers.errors import ParameterError
 from helpers.store import Store
 from helpers.tidy import status
+from helpers.topics.partnerships import data as partnerships
+from helpers.topics.scorecard import data as scorecard
 
 # What each downstream notebook reads, as (series, scope). Scopes: "economies" (the economies
 # asked for), "providers" (DAC members and providers beyond the DAC), "beyond_dac" (providers
-# beyond the DAC only), "aggregates" (the OECD recipient totals LDC and DPGC).
+# beyond the DAC only), "aggregates" (the OECD recipient totals LDC and DPGC), "groups" (the
+# UN economy groups of SDG 17.11.1 and 17.12.1: developing, LDC, LLDC, SIDS).
 _DT_ODA = ["DT.ODA.ODAT.CD", "DT.ODA.ODAT.GN.ZS", "DT.ODA.ODAT.PC.ZS"]
 _DAC1_ODA = [
     "DAC1.ODA.GNI.GE",
@@ -32,8 +37,9 @@ _DAC1_ODA = [
 ]
 _SOUTH_SOUTH_TRADE = [f"TX.VAL.MRCH.R{i}.ZS" for i in range(1, 7)]
 _TECHNOLOGY = ["IT.NET.USER.ZS", "IT.NET.BBND.P2", "IT.CEL.SETS.P2", "TX.VAL.TECH.MF.ZS"]
-SCOPES = ("economies", "providers", "beyond_dac", "aggregates")
+SCOPES = ("economies", "providers", "beyond_dac", "aggregates", "groups")
 RECIPIENT_AGGREGATES = ("LDC", "DPGC")
+UN_GROUPS = tuple(partnerships.TRADE_GROUPS)
 GAP_COLUMNS = [
     "notebook",
     "series",
@@ -46,8 +52,21 @@ GAP_COLUMNS = [
 
 
 def default_scope(series_id: str) -> str:
-    """Providers for DAC1 series (reported by donors), the economies asked for otherwise."""
-    return "providers" if series_id.startswith("DAC1.") else "economies"
+    """The scope a series' coverage is judged on, from ``targets.yaml``: the providers for
+    series reported by donors (``applies_to: provider``: DAC1, the UN's ODA-to-GNI series),
+    the economy groups for series published for groups only (``published_for: groups``: the
+    UN's 17.11.1 and 17.12.1 series), the economies asked for otherwise."""
+    row = _targets().set_index("series").loc[series_id]
+    if row["applies_to"] == "provider":
+        return "providers"
+    if row["published_for"] == scorecard.GROUPS:
+        return "groups"
+    return "economies"
+
+
+@cache
+def _targets() -> pd.DataFrame:
+    return scorecard.load_targets()
 
 
 def notebook_needs() -> dict[str, list[tuple[str, str]]]:
@@ -70,6 +89,10 @@ def notebook_needs() -> dict[str, list[tuple[str, str]]]:
         ],
         "03_technology_access": [(s, "economies") for s in _TECHNOLOGY],
         "04_country_scorecard": [(s, default_scope(s)) for s in catalogue.load().ids()],
+        "05_partnerships_capacity": [
+            *((s, "economies") for s in partnerships.SERIES),
+            *((s, default_scope(s)) for s in partnerships.GROUP_SERIES),
+        ],
     }
 
 
@@ -205,6 +228,8 @@ def _scope_rows(
         return obs[obs["economy"].isin(beyond)]
     if scope == "aggregates":
         return aggs[aggs["economy"].isin(RECIPIENT_AGGREGATES)]
+    if scope == "groups":
+        return aggs[aggs["economy"].isin(UN_GROUPS)]
     raise ValueError(f"unknown scope {scope!r}; expected one of {SCOPES}")
 
 

@@ -53,13 +53,14 @@ def test_default_scope_is_providers_for_dac1_only():
     assert inventory.default_scope("IT.NET.USER.ZS") == "economies"
 
 
-def test_notebook_needs_cover_the_four_downstream_notebooks():
+def test_notebook_needs_cover_the_five_downstream_notebooks():
     needs = inventory.notebook_needs()
     assert set(needs) == {
         "01_oda",
         "02_south_south",
         "03_technology_access",
         "04_country_scorecard",
+        "05_partnerships_capacity",
     }
     assert ("DAC1.ODA.NET.CURRENT", "beyond_dac") in needs["02_south_south"]
     assert len(needs["04_country_scorecard"]) == len(catalogue.load().ids())
