@@ -69,19 +69,31 @@ def test_figures_are_shown_as_png_with_alt_text(monkeypatch):
     assert page.figure_alt(plots.figure()[0], "coverage_heatmap") == "Figure: coverage heatmap"
 
 
-def test_a_saved_png_is_shown_scaled_instead_of_drawn_again(tmp_path, monkeypatch):
+def test_a_saved_png_is_shown_as_saved_instead_of_drawn_again(tmp_path, monkeypatch):
+    fig, ax = plots.figure()
+    ax.plot([1, 2], [3, 4])
+    (png,) = plots.save(fig, "f", tmp_path)  # at savefig.dpi, the reports' 100
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(fig, "savefig", lambda *a, **kw: pytest.fail("drawn a second time"))
+    page._display_figure(fig, "f", png=png)
+    assert base64.b64decode(shown[0]["image/png"]) == png.read_bytes()
+
+
+def test_a_png_saved_at_another_dpi_is_shown_scaled_to_the_reports_dpi(tmp_path, monkeypatch):
     from PIL import Image
 
     fig, ax = plots.figure()
     ax.plot([1, 2], [3, 4])
-    (png,) = plots.save(fig, "f", tmp_path)  # at savefig.dpi, 150
+    png = tmp_path / "f.png"
+    fig.savefig(png, dpi=150)
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     monkeypatch.setattr(fig, "savefig", lambda *a, **kw: pytest.fail("drawn a second time"))
     page._display_figure(fig, "f", png=png)
     big = Image.open(png)
     small = Image.open(io.BytesIO(base64.b64decode(shown[0]["image/png"])))
-    assert abs(small.width - big.width * 100 / 150) <= 1
+    assert abs(small.width - big.width * page.SHOWN_DPI / 150) <= 1
 
 
 def test_a_section_lead_is_its_first_standalone_sentence():
