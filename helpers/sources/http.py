@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import requests
 from filelock import FileLock
 
 from helpers.errors import FetchError
@@ -44,6 +45,95 @@ T = TypeVar("T")
 
 # Status codes worth another try: the server is overloaded, restarting or rate-limiting us.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class MalformedAnswer(Exception):
+    """A 200 answer that is not what the API sends (an HTML page, an empty or cut-short body):
+    :class:`ApiClient` retries it like a 5xx. Each source's format error derives from it."""
+
+
+class ApiClient:
+    """One requests session of a source with its retry policy and budget, counting every
+    request it sends: the OECD and UN SDG clients (the World Bank's go through wbgapi)."""
+
+    def __init__(
+        self,
+        http: requests.Session,
+        policy: RetryPolicy,
+        budget: SourceBudget,
+        on_request: Callable[[str], object] | None = None,
+    ):
+        self.http = http
+        self.policy = policy
+        self.on_request = on_request
+        self.budget = budget
+        self.count = 0
+
+    def get(
+        self,
+        url: str,
+        *,
+        what: str,
+        series: list[str],
+        before: Callable[[], object] | None = None,
+        read: Callable[[requests.Response], T] | None = None,
+    ) -> tuple[requests.Response, T | None]:
+        """GET ``url``, retrying transient failures. Any other status is the caller's to read.
+
+        Args:
+            before: called before each attempt (a rate limiter); a number it returns is
+                seconds spent waiting, which do not count against the source's deadline.
+            read: reads a 200 answer; a :class:`MalformedAnswer` from it is retried like a 5xx.
+
+        Returns:
+            The response and what ``read`` made of it (None for other statuses).
+        """
+
+        def attempt() -> tuple[requests.Response, T | None]:
+            if before is not None:
+                waited = before()
+                if isinstance(waited, int | float):
+                    self.budget.extend(waited)
+            self.count += 1
+            if self.on_request is not None:
+                self.on_request(url)
+            timeouts = self.budget.timeouts()
+            try:
+                resp = self.http.get(url, timeout=timeouts)
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                if timed_out(exc):
+                    raise timeout_error(exc, url, timeouts) from exc
+                raise transport_error(exc, url, f"connection failed: {exc}", series) from exc
+            if resp.status_code in RETRY_STATUSES:
+                raise RetryableError(
+                    f"HTTP {resp.status_code}",
+                    url=url,
+                    status=resp.status_code,
+                    retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+                )
+            if resp.status_code != 200 or read is None:
+                return resp, None
+            try:
+                return resp, read(resp)
+            except MalformedAnswer as exc:
+                raise RetryableError(str(exc), url=url, status=200) from exc
+
+        return retry_call(attempt, self.policy, what=what, series=series, budget=self.budget)
+
+
+def snippet(resp: requests.Response) -> str:
+    """The start of an answer's body on one line, for error messages."""
+    text = resp.content[:200].decode("utf-8", errors="replace")
+    return " ".join(text.split()) or "(empty body)"
+
+
+def is_html(resp: requests.Response) -> bool:
+    """True for an HTML page (a proxy's or a maintenance page) where data were expected."""
+    return "html" in resp.headers.get("Content-Type", "").lower()
 
 
 @dataclass(frozen=True)

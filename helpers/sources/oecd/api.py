@@ -48,16 +48,12 @@ from helpers.catalogue import Dataflow, Series
 from helpers.errors import CatalogueError, FetchError, UsageError
 from helpers.reference import schema
 from helpers.sources.http import (
-    RETRY_STATUSES,
+    ApiClient,
     RateLimiter,
-    RetryableError,
     RetryPolicy,
     SourceBudget,
-    parse_retry_after,
-    retry_call,
-    timed_out,
-    timeout_error,
-    transport_error,
+    is_html,
+    snippet,
 )
 from helpers.sources.oecd.sdmx_csv import FORMAT, FormatError, Table, check_members
 from helpers.sources.payload import FetchResult, Payload
@@ -94,85 +90,6 @@ def _default_limiter() -> RateLimiter:
     return RateLimiter.parse(spec, paths.raw_dir() / RATE_STATE_FILE)
 
 
-# -- HTTP ----------------------------------------------------------------------------------
-class _Client:
-    """One requests session with the retry policy, counting every request it sends."""
-
-    def __init__(
-        self,
-        http: requests.Session,
-        policy: RetryPolicy,
-        on_request: OnRequest | None = None,
-        budget: SourceBudget | None = None,
-    ):
-        self.http = http
-        self.policy = policy
-        self.on_request = on_request
-        self.budget = budget or SourceBudget(API_NAME, policy)
-        self.count = 0
-
-    def get(
-        self,
-        url: str,
-        *,
-        what: str,
-        series: list[str],
-        before: Callable[[], object] | None = None,
-        read: Callable[[requests.Response], T] | None = None,
-    ) -> tuple[requests.Response, T | None]:
-        """GET ``url``, retrying transient failures. Any other status is the caller's to read.
-
-        Args:
-            before: called before each attempt (the rate limiter); a number it returns is
-                seconds spent waiting, which do not count against the source's deadline.
-            read: reads a 200 answer; a FormatError from it (an HTML page, an empty or cut
-                short body) is retried like a 5xx.
-
-        Returns:
-            The response and what ``read`` made of it (None for other statuses).
-        """
-
-        def attempt() -> tuple[requests.Response, T | None]:
-            if before is not None:
-                waited = before()
-                if isinstance(waited, int | float):
-                    self.budget.extend(waited)
-            self.count += 1
-            if self.on_request is not None:
-                self.on_request(url)
-            timeouts = self.budget.timeouts()
-            try:
-                resp = self.http.get(url, timeout=timeouts)
-            except (
-                requests.Timeout,
-                requests.ConnectionError,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
-                if timed_out(exc):
-                    raise timeout_error(exc, url, timeouts) from exc
-                raise transport_error(exc, url, f"connection failed: {exc}", series) from exc
-            if resp.status_code in RETRY_STATUSES:
-                raise RetryableError(
-                    f"HTTP {resp.status_code}",
-                    url=url,
-                    status=resp.status_code,
-                    retry_after=parse_retry_after(resp.headers.get("Retry-After")),
-                )
-            if resp.status_code != 200 or read is None:
-                return resp, None
-            try:
-                return resp, read(resp)
-            except FormatError as exc:
-                raise RetryableError(str(exc), url=url, status=200) from exc
-
-        return retry_call(attempt, self.policy, what=what, series=series, budget=self.budget)
-
-
-def _snippet(resp: requests.Response) -> str:
-    text = resp.content[:200].decode("utf-8", errors="replace")
-    return " ".join(text.split()) or "(empty body)"
-
-
 # -- versions and keys ---------------------------------------------------------------------
 def discover_version(flow: Dataflow, policy: RetryPolicy | None = None) -> tuple[str, int]:
     """The dataflow version to query, and how many requests finding it took.
@@ -186,12 +103,13 @@ def discover_version(flow: Dataflow, policy: RetryPolicy | None = None) -> tuple
     pinned = os.environ.get(_version_variable(flow), "").strip()
     if pinned:
         return pinned, 0
+    policy = policy or RetryPolicy.from_env()
     with requests.Session() as http:
-        client = _Client(http, policy or RetryPolicy.from_env())
+        client = ApiClient(http, policy, SourceBudget(API_NAME, policy))
         return _discover(client, flow, []), client.count
 
 
-def _discover(client: _Client, flow: Dataflow, series: list[str]) -> str:
+def _discover(client: ApiClient, flow: Dataflow, series: list[str]) -> str:
     url = f"{base_url()}/dataflow/{flow.agency}/{flow.flow}/latest"
     resp, version = client.get(
         url,
@@ -202,7 +120,7 @@ def _discover(client: _Client, flow: Dataflow, series: list[str]) -> str:
     if version is None:
         raise FetchError(
             f"OECD dataflow {flow.agency}/{flow.flow} answered HTTP "
-            f"{resp.status_code}: {_snippet(resp)}",
+            f"{resp.status_code}: {snippet(resp)}",
             series=series,
             url=url,
         )
@@ -329,7 +247,7 @@ def fetch(
     failures: dict[str, str] = {}
     with requests.Session() as http:
         for name, members in groups.items():
-            client = _Client(http, policy, on_request, budget)
+            client = ApiClient(http, policy, budget, on_request)
             result, missing = _fetch_flow(
                 client, dataflows[name], members, economies, start, end, limiter
             )
@@ -340,7 +258,7 @@ def fetch(
 
 
 def _fetch_flow(
-    client: _Client,
+    client: ApiClient,
     flow: Dataflow,
     members: list[Series],
     economies: list[str] | None,
@@ -356,8 +274,8 @@ def _fetch_flow(
     what = f"OECD {flow.name.upper()} data"
 
     def read(resp: requests.Response) -> tuple[Table, pd.DataFrame]:
-        if "html" in resp.headers.get("Content-Type", "").lower():
-            raise FormatError(f"answered an HTML page, not SDMX-CSV: {_snippet(resp)}")
+        if is_html(resp):
+            raise FormatError(f"answered an HTML page, not SDMX-CSV: {snippet(resp)}")
         table = Table.read(resp.content, flow)
         return table, table.select(flow, members)
 
@@ -384,7 +302,7 @@ def _fetch_flow(
             if pinned:
                 raise FetchError(
                     f"{what}: HTTP {status} for version {version} pinned by {pin}; "
-                    f"unset {pin} or pin a current version: {_snippet(resp)}",
+                    f"unset {pin} or pin a current version: {snippet(resp)}",
                     series=ids,
                     url=url,
                 )
@@ -393,7 +311,7 @@ def _fetch_flow(
             )
             version = _discover(client, flow, ids)
             continue
-        raise FetchError(f"{what} answered HTTP {status}: {_snippet(resp)}", series=ids, url=url)
+        raise FetchError(f"{what} answered HTTP {status}: {snippet(resp)}", series=ids, url=url)
 
     content = resp.content
     table, tidy = answer

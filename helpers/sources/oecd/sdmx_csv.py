@@ -25,6 +25,7 @@ from helpers import catalogue
 from helpers.catalogue import Dataflow, Series
 from helpers.errors import CatalogueError, FetchError, StoreError
 from helpers.reference import schema
+from helpers.sources.http import MalformedAnswer
 from helpers.sources.payload import StoredSnapshot
 
 FORMAT = "sdmx-csv"
@@ -36,7 +37,7 @@ _SNIFF_BYTES = 1 << 16
 _MISSING = {"", "nan"}
 
 
-class FormatError(Exception):
+class FormatError(MalformedAnswer):
     """Bytes that are not SDMX-CSV for the dataflow; public functions re-raise it typed."""
 
 

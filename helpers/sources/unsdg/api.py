@@ -47,16 +47,12 @@ from helpers.catalogue import Series
 from helpers.errors import CatalogueError, FetchError, UsageError
 from helpers.reference import m49, schema
 from helpers.sources.http import (
-    RETRY_STATUSES,
+    ApiClient,
     RateLimiter,
-    RetryableError,
     RetryPolicy,
     SourceBudget,
-    parse_retry_after,
-    retry_call,
-    timed_out,
-    timeout_error,
-    transport_error,
+    is_html,
+    snippet,
 )
 from helpers.sources.payload import FetchResult, Payload
 from helpers.sources.unsdg.slices import (
@@ -104,60 +100,22 @@ def _limiter() -> RateLimiter | None:
     return RateLimiter.parse(spec, paths.raw_dir() / RATE_STATE_FILE) if spec else None
 
 
-# -- HTTP ----------------------------------------------------------------------------------
-class _Client:
-    """One requests session with the retry policy and the source's budget, counting requests."""
+# -- HTTP ---------------------------------------------------------------------------------
+class _Client(ApiClient):
+    """The shared client (:class:`helpers.sources.http.ApiClient`) with the UN's optional rate
+    limiter before every request, reading JSON bodies: an HTML page is retried."""
 
-    def __init__(self, http, policy, on_request, budget, limiter):
-        self.http = http
-        self.policy = policy
-        self.on_request = on_request
-        self.budget = budget
-        self.limiter = limiter
-        self.count = 0
+    def __init__(self, http, policy, budget, on_request, before):
+        super().__init__(http, policy, budget, on_request)
+        self.before = before
 
     def get(self, url: str, *, what: str, series: list[str], read: Callable[[bytes], object]):
-        """GET ``url`` with retries; returns (response, what ``read`` made of a 200 or None)."""
+        def read_json(resp: requests.Response):
+            if is_html(resp):
+                raise FormatError(f"answered an HTML page, not JSON: {snippet(resp)}")
+            return read(resp.content)
 
-        def attempt():
-            if self.limiter is not None:
-                self.budget.extend(self.limiter.acquire())
-            self.count += 1
-            if self.on_request is not None:
-                self.on_request(url)
-            timeouts = self.budget.timeouts()
-            try:
-                resp = self.http.get(url, timeout=timeouts)
-            except (
-                requests.Timeout,
-                requests.ConnectionError,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
-                if timed_out(exc):
-                    raise timeout_error(exc, url, timeouts) from exc
-                raise transport_error(exc, url, f"connection failed: {exc}", series) from exc
-            if resp.status_code in RETRY_STATUSES:
-                raise RetryableError(
-                    f"HTTP {resp.status_code}",
-                    url=url,
-                    status=resp.status_code,
-                    retry_after=parse_retry_after(resp.headers.get("Retry-After")),
-                )
-            if resp.status_code != 200:
-                return resp, None
-            try:
-                if "html" in resp.headers.get("Content-Type", "").lower():
-                    raise FormatError(f"answered an HTML page, not JSON: {_snippet(resp)}")
-                return resp, read(resp.content)
-            except FormatError as exc:
-                raise RetryableError(str(exc), url=url, status=200) from exc
-
-        return retry_call(attempt, self.policy, what=what, series=series, budget=self.budget)
-
-
-def _snippet(resp: requests.Response) -> str:
-    text = resp.content[:200].decode("utf-8", errors="replace")
-    return " ".join(text.split()) or "(empty body)"
+        return super().get(url, what=what, series=series, before=self.before, read=read_json)
 
 
 def _message(resp: requests.Response) -> str:
@@ -165,12 +123,12 @@ def _message(resp: requests.Response) -> str:
     try:
         body = resp.json()
     except ValueError:
-        return _snippet(resp)
+        return snippet(resp)
     if isinstance(body, dict):
         for key in ("message", "Message", "error", "detail", "title"):
             if body.get(key):
                 return str(body[key])
-    return _snippet(resp)
+    return snippet(resp)
 
 
 def _unexpected(resp: requests.Response, url: str, what: str, series: list[str]) -> FetchError:
@@ -291,7 +249,8 @@ def fetch(
     per_request = _positive("SDG17_UNSDG_SERIES_PER_REQUEST", DEFAULT_SERIES_PER_REQUEST)
     ids = [s.id for s in series]
     with requests.Session() as http:
-        client = _Client(http, policy, on_request, budget, _limiter())
+        limiter = _limiter()
+        client = _Client(http, policy, budget, on_request, limiter.acquire if limiter else None)
         list_url = f"{base_url()}/v1/sdg/Series/List?allreleases=false"
         resp, listed = client.get(list_url, what="UN SDG series list", series=ids, read=_read_list)
         if listed is None:

@@ -32,6 +32,7 @@ import pandas as pd
 from helpers.catalogue import Series
 from helpers.errors import CatalogueError
 from helpers.reference import m49, schema
+from helpers.sources.http import MalformedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ REPORTING_TYPE = "reporting_type"
 GLOBAL = "G"
 
 
-class FormatError(ValueError):
+class FormatError(MalformedAnswer, ValueError):
     """A UN answer that is not what the API sends (an HTML page, a cut-short JSON body)."""
 
 
