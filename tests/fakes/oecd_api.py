@@ -34,16 +34,14 @@ import contextlib
 import functools
 import re
 import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl
 
 import pandas as pd
 
 from helpers import catalogue
-from tests.fakes._http import send
+from tests.fakes._http import Rule, StandInServer
 
 PREFIX = "/public/rest"
 NOT_FOUND_FLOW = b"Could not find Dataflow and/or DSD related with this data request"
@@ -139,15 +137,7 @@ class Seen:
     body: bytes = b""
 
 
-@dataclass
-class _Rule:
-    pattern: re.Pattern
-    kind: str
-    remaining: int
-    kw: dict = field(default_factory=dict)
-
-
-class OecdStandIn:
+class OecdStandIn(StandInServer):
     """The stand-in server; use as a context manager.
 
     Args:
@@ -156,6 +146,9 @@ class OecdStandIn:
         latency: seconds to wait before answering each request.
         port: 0 for any free port.
     """
+
+    PREFIX = PREFIX
+    FAULTS = ("status", "hang", "html", "truncated", "notfound", "body", "stale_version")
 
     def __init__(
         self,
@@ -168,53 +161,18 @@ class OecdStandIn:
         self.flows = {name: cat.dataflows[name] for name in frames}
         self.frames = {name: frame.astype(str) for name, frame in frames.items()}
         self.version = version
-        self.latency = latency
-        self.requests: list[Seen] = []
-        self._rules: list[_Rule] = []
-        self._lock = threading.Lock()
-        self._closing = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self._server.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(latency, port)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{PREFIX}"
+    def record(self, path: str, query: str) -> Seen:
+        kind = path.split("/")[1] if path.count("/") > 1 else "other"
+        return Seen(kind if kind in ("dataflow", "data") else "other", path, dict(parse_qsl(query)))
 
-    def __enter__(self) -> OecdStandIn:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def fail(self, pattern: str, kind: str, times: int = 1, **kw) -> OecdStandIn:
-        """Misbehave (see the module docstring) on the next ``times`` matching requests."""
-        kinds = ("status", "hang", "html", "truncated", "notfound", "body", "stale_version")
-        if kind not in kinds:
-            raise ValueError(f"unknown failure kind {kind!r}; use one of {kinds}")
-        with self._lock:
-            self._rules.append(_Rule(re.compile(pattern), kind, times, kw))
-        return self
-
-    def data_requests(self) -> list[Seen]:
-        return [r for r in self.requests if r.kind == "data"]
-
-    def _rule_for(self, target: str) -> _Rule | None:
-        with self._lock:
-            for rule in self._rules:
-                if rule.remaining > 0 and rule.pattern.search(target):
-                    rule.remaining -= 1
-                    return rule
-        return None
+    def truncate(self, body: bytes, rule) -> bytes:
+        return _cut(body, rule.kw.get("at"))
 
     # -- answers ---------------------------------------------------------------------------
     def answer(
-        self, path: str, params: dict[str, str], rule: _Rule | None
+        self, path: str, params: dict[str, str], rule: Rule | None
     ) -> tuple[int, str, bytes, dict[str, str]]:
         """(status, content type, body, extra headers) for a request."""
         if rule and rule.kind == "status":
@@ -277,37 +235,6 @@ class OecdStandIn:
         frame = frame.assign(STRUCTURE_ID=f"{flow.agency}:{flow.flow}({self.version})")
         labels = params.get("format", "csvfilewithlabels") != "csvfile"
         return 200, CSV_TYPE, to_sdmx_csv(frame, labels=labels), {}
-
-
-def _handler(standin: OecdStandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
-        def do_GET(self) -> None:
-            if standin.latency:
-                time.sleep(standin.latency)
-            split = urlsplit(self.path)
-            path = unquote(split.path)
-            path = path[len(PREFIX) :] if path.startswith(PREFIX) else path
-            params = dict(parse_qsl(split.query))
-            kind = path.split("/")[1] if path.count("/") > 1 else "other"
-            seen = Seen(kind if kind in ("dataflow", "data") else "other", path, params)
-            standin.requests.append(seen)
-            rule = standin._rule_for(f"{path}?{split.query}")
-            if rule and rule.kind == "hang":
-                if standin._closing.wait(rule.kw.get("seconds", 10.0)):
-                    return
-                rule = None
-            status, ctype, body, headers = standin.answer(path, params, rule)
-            if rule and rule.kind == "truncated":
-                body = _cut(body, rule.kw.get("at"))
-            seen.status, seen.body = status, body
-            send(self, status, ctype, body, headers)
-
-    return Handler
 
 
 def _cut(body: bytes, at: int | None) -> bytes:

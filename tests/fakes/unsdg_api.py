@@ -36,18 +36,15 @@ import contextlib
 import functools
 import json
 import math
-import re
 import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl
 
 import pandas as pd
 
 from helpers import catalogue
-from tests.fakes._http import send
+from tests.fakes._http import Rule, StandInServer
 
 PREFIX = "/sdgapi"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -176,15 +173,7 @@ class Seen:
         return [v for k, v in self.params if k == name]
 
 
-@dataclass
-class _Rule:
-    pattern: re.Pattern
-    kind: str
-    remaining: int
-    kw: dict = field(default_factory=dict)
-
-
-class UnSdgStandIn:
+class UnSdgStandIn(StandInServer):
     """The stand-in server; use as a context manager.
 
     Args:
@@ -194,6 +183,9 @@ class UnSdgStandIn:
         latency: seconds to wait before answering each request.
         port: 0 for any free port.
     """
+
+    PREFIX = PREFIX
+    FAULTS = ("status", "hang", "html", "truncated", "body")
 
     def __init__(
         self,
@@ -206,52 +198,15 @@ class UnSdgStandIn:
         self.frame = frame.reset_index(drop=True)
         self.release = release
         self.unlisted = set(unlisted)
-        self.latency = latency
-        self.requests: list[Seen] = []
-        self._rules: list[_Rule] = []
-        self._lock = threading.Lock()
-        self._closing = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self._server.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(latency, port)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{PREFIX}"
-
-    def __enter__(self) -> UnSdgStandIn:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def fail(self, pattern: str, kind: str, times: int = 1, **kw) -> UnSdgStandIn:
-        """Misbehave (see the module docstring) on the next ``times`` matching requests."""
-        kinds = ("status", "hang", "html", "truncated", "body")
-        if kind not in kinds:
-            raise ValueError(f"unknown failure kind {kind!r}; use one of {kinds}")
-        with self._lock:
-            self._rules.append(_Rule(re.compile(pattern), kind, times, kw))
-        return self
-
-    def data_requests(self) -> list[Seen]:
-        return [r for r in self.requests if r.kind == "data"]
-
-    def _rule_for(self, target: str) -> _Rule | None:
-        with self._lock:
-            for rule in self._rules:
-                if rule.remaining > 0 and rule.pattern.search(target):
-                    rule.remaining -= 1
-                    return rule
-        return None
+    def record(self, path: str, query: str) -> Seen:
+        kind = {"/v1/sdg/Series/List": "list", "/v1/sdg/Series/Data": "data"}
+        params = parse_qsl(query, keep_blank_values=True)
+        return Seen(kind.get(path.rstrip("/"), "other"), path, params)
 
     # -- answers ---------------------------------------------------------------------------
-    def answer(self, path: str, params: list[tuple[str, str]], rule: _Rule | None):
+    def answer(self, path: str, params: list[tuple[str, str]], rule: Rule | None):
         """(status, content type, body, extra headers) for a request."""
         if rule and rule.kind == "status":
             status = rule.kw.get("status", 503)
@@ -372,37 +327,6 @@ def _row(rec: dict) -> dict:
         "attributes": {k: v for k, v in extra.items() if k in ATTRIBUTES},
         "dimensions": {k: v for k, v in extra.items() if k not in ATTRIBUTES},
     }
-
-
-def _handler(standin: UnSdgStandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
-        def do_GET(self) -> None:
-            if standin.latency:
-                time.sleep(standin.latency)
-            split = urlsplit(self.path)
-            path = unquote(split.path)
-            path = path[len(PREFIX) :] if path.startswith(PREFIX) else path
-            params = parse_qsl(split.query, keep_blank_values=True)
-            kind = {"/v1/sdg/Series/List": "list", "/v1/sdg/Series/Data": "data"}
-            seen = Seen(kind.get(path.rstrip("/"), "other"), path, params)
-            standin.requests.append(seen)
-            rule = standin._rule_for(f"{path}?{split.query}")
-            if rule and rule.kind == "hang":
-                if standin._closing.wait(rule.kw.get("seconds", 10.0)):
-                    return
-                rule = None
-            status, ctype, body, headers = standin.answer(path, params, rule)
-            if rule and rule.kind == "truncated":
-                body = body[: rule.kw.get("at", len(body) // 2)]
-            seen.status = status
-            send(self, status, ctype, body, headers)
-
-    return Handler
 
 
 def main(argv: list[str] | None = None) -> None:
