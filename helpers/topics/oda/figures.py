@@ -75,17 +75,7 @@ def plot_oda_gni_trend(
     if plots.is_empty(ratio):
         return
     years = sorted(ratio["year"].unique())
-    marker = "o" if len(years) <= 10 else None
-    for code in codes:
-        rows = ratio[ratio["economy"] == code].sort_values("year")
-        if rows.empty:
-            continue
-        style = (
-            {"color": C["observed"], "linewidth": 2.8} if code == DAC_TOTAL else {"linewidth": 1.6}
-        )
-        ax.plot(
-            rows["year"], rows["value"], marker=marker, label=rows["economy_name"].iloc[0], **style
-        )
+    _provider_lines(ax, ratio, codes)
     ax.axhline(
         target, color=C["target"], linestyle="--", linewidth=1.2, label=f"{target:g}% target"
     )
@@ -354,17 +344,12 @@ def plot_ldc_ranked(ax, ranked: pd.DataFrame | None, band: tuple[float, float]) 
     ax.set_ylabel("")
 
 
-def plot_ldc_trend(
-    ax, aid: pd.DataFrame | None, codes: list[str], band: tuple[float, float]
-) -> None:
-    """ODA to the LDCs (% of GNI) over time for the given donors, the DAC total in black,
-    the band shaded."""
-    if plots.is_empty(aid):
-        return
-    years = sorted(aid["year"].unique())
-    marker = "o" if len(years) <= 10 else None
+def _provider_lines(ax, frame: pd.DataFrame, codes: list[str]) -> None:
+    """One line per provider in ``codes`` (the DAC total thick and black), markers on short
+    spans."""
+    marker = "o" if frame["year"].nunique() <= 10 else None
     for code in codes:
-        rows = aid[aid["economy"] == code].sort_values("year")
+        rows = frame[frame["economy"] == code].sort_values("year")
         if rows.empty:
             continue
         style = (
@@ -373,6 +358,16 @@ def plot_ldc_trend(
         ax.plot(
             rows["year"], rows["value"], marker=marker, label=rows["economy_name"].iloc[0], **style
         )
+
+
+def plot_ldc_trend(
+    ax, aid: pd.DataFrame | None, codes: list[str], band: tuple[float, float]
+) -> None:
+    """ODA to the LDCs (% of GNI) over time for the given donors, the DAC total in black,
+    the band shaded."""
+    if plots.is_empty(aid):
+        return
+    _provider_lines(ax, aid, codes)
     _shade_band(ax, band, vertical=False)
     ax.plot([], [], color=C["target"], linestyle="--", label=f"{band[0]:.2f}-{band[1]:.2f}% band")
     plots.year_axis(ax)
