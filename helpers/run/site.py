@@ -209,6 +209,7 @@ def render_run(m: dict, run_dir: Path) -> str:
         dirty=" (uncommitted changes)" if git.get("dirty") else "",
         config=m.get("config") or {},
         data=m.get("data") or {},
+        cluster=sitedata.cluster_text(m.get("cluster")),
         packages=m.get("packages") or {},
         figures=[(r, f) for r in items for f in r.figures],
     )

@@ -60,6 +60,7 @@ class Report:
     parameters_text: str | None = None
     demo: bool = False
     economy: dict | None = None
+    worker: str | None = None  # "host (address)" of the Dask worker that ran it
 
 
 @dataclass
@@ -81,6 +82,25 @@ def humanize(name: str) -> str:
     words = re.sub(r"^\d+[_-]+", "", Path(name).stem).replace("_", " ").replace("-", " ")
     words = " ".join(words.split())
     return words[:1].upper() + words[1:] if words else name
+
+
+def worker_text(worker: dict | None) -> str | None:
+    """A manifest's worker record as "host (address)"; None for reused or never-run ones."""
+    if not worker or not worker.get("address"):
+        return None
+    host = worker.get("host")
+    return f"{host} ({worker['address']})" if host else str(worker["address"])
+
+
+def cluster_text(cluster: dict | None) -> str | None:
+    """The run's Dask cluster in words: where its scheduler is and how many workers it had."""
+    if not cluster:
+        return None
+    workers = cluster.get("workers") or {}
+    where = "local cluster in the runner" if cluster.get("local") else cluster.get("scheduler")
+    hosts = sorted({str(w.get("host")) for w in workers.values() if w.get("host")})
+    count = f"{len(workers)} worker{'s' if len(workers) != 1 else ''}"
+    return f"{where}: {count}" + (f" on {', '.join(hosts)}" if hosts else "")
 
 
 def reports(manifest: dict, run_dir: Path) -> list[Report]:
@@ -120,6 +140,7 @@ def _report(e: dict, run_dir: Path) -> Report:
         full=existing(f"{ex_id}/{stem}.html"),
         notebook_file=existing(f"{ex_id}/{stem}.ipynb"),
         log=existing(e.get("log")),
+        worker=worker_text(e.get("worker")),
     )
     files = [f for f in e.get("files") or [] if existing(f)]
     r.tables = [f for f in files if f.endswith(".csv")]

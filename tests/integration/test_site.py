@@ -99,6 +99,33 @@ def test_run_index_shows_status_parameters_vintages_and_licences(toy):
     assert m["snapshots"][0]["files"][0]["sha256"] in text
 
 
+def test_run_page_says_which_worker_ran_each_execution(tmp_path):
+    m = manifest(
+        cluster={
+            "scheduler": "tcp://10.0.0.5:8786",
+            "local": False,
+            "slots": 2,
+            "workers": {
+                "tcp://10.0.0.6:40001": {"host": "node-a", "nthreads": 1},
+                "tcp://10.0.0.7:40001": {"host": "node-b", "nthreads": 1},
+            },
+        }
+    )
+    m["executions"][0]["worker"] = {"address": "tcp://10.0.0.7:40001", "host": "node-b"}
+    run_dir = tmp_path / "runs" / m["run_id"]
+    run_dir.mkdir(parents=True)
+    text = site.render_run(m, run_dir)
+    assert "tcp://10.0.0.5:8786: 2 workers on node-a, node-b" in text
+    assert "on node-b (tcp://10.0.0.7:40001)" in text
+
+
+def test_worker_and_cluster_text_handle_runs_without_them():
+    assert sitedata.worker_text(None) is None and sitedata.cluster_text(None) is None
+    assert sitedata.worker_text({"address": "tcp://1.2.3.4:5"}) == "tcp://1.2.3.4:5"
+    local = {"local": True, "workers": {"tcp://127.0.0.1:1": {"host": "127.0.0.1"}}}
+    assert sitedata.cluster_text(local) == "local cluster in the runner: 1 worker on 127.0.0.1"
+
+
 def manifest(**overrides) -> dict:
     m = {
         "run_id": "20250101T000000Z-x",
