@@ -131,6 +131,13 @@ def current_codes(codes: pd.Series) -> pd.Series:
     return codes.replace(load().retired_codes)
 
 
+def renamed_codes(codes) -> dict[str, str]:
+    """The retired World Bank codes among ``codes``, each with the code it is read as
+    (``{"ROM": "ROU"}``): what :func:`current_codes` changes, for the provenance record."""
+    retired = load().retired_codes
+    return {c: retired[c] for c in sorted(set(map(str, codes))) if c in retired}
+
+
 def is_known_aggregate(code: str) -> bool:
     """True for a World Bank or OECD aggregate code listed in ``groups.yaml``."""
     return str(code).strip().upper() in load().aggregate_labels()

@@ -37,6 +37,7 @@ import pandas as pd
 
 from helpers import catalogue
 from helpers.errors import FetchError, UsageError
+from helpers.reference import groups
 from helpers.sources.oecd import sdmx_csv
 from helpers.sources.payload import METADATA, FetchResult, Payload, isoformat, sha256
 from helpers.sources.unsdg import ddf as un_ddf
@@ -194,6 +195,12 @@ def _extra(path: Path, encoding: str) -> dict:
     return {"imported_from": str(path), "file_mtime": isoformat(mtime), "encoding": encoding}
 
 
+def _renamed(codes) -> dict:
+    """Provenance of the retired World Bank codes a file used (``ROM`` read as ``ROU``)."""
+    renamed = groups.renamed_codes(codes)
+    return {"economy_codes_renamed": renamed} if renamed else {}
+
+
 def _prepare_wb_bulk(path: Path, data: bytes, det: Detected) -> FetchResult:
     long = wb_bulk.read_long(data, path)
     if long.empty:
@@ -206,19 +213,24 @@ def _prepare_wb_bulk(path: Path, data: bytes, det: Detected) -> FetchResult:
         payloads=[Payload(name=path.name, content=data, rows=len(long))],
         query=_query(path, long["year"]),
         source_last_updated=det.last_updated,
-        extra=_extra(path, wb_bulk.decode(data)[1]),
+        extra={
+            **_extra(path, wb_bulk.decode(data)[1]),
+            **_renamed(long["economy"]),
+        },
     )
 
 
 def _prepare_country_meta(path: Path, data: bytes) -> FetchResult:
     meta = wb_bulk.read_country_meta(data, path)
+    text, encoding = wb_bulk.decode(data)
+    as_filed = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return FetchResult(
         source="worldbank",
         format="wb-country-meta-csv",
         series=[],
         payloads=[Payload(name=path.name, content=data, rows=len(meta))],
         query=_query(path, None),
-        extra=_extra(path, wb_bulk.decode(data)[1]),
+        extra={**_extra(path, encoding), **_renamed(as_filed["Country Code"].str.strip())},
     )
 
 

@@ -209,6 +209,12 @@ def test_retired_world_bank_codes_become_todays_codes():
     ]
 
 
+def test_renamed_codes_lists_only_the_retired_codes_present():
+    codes = pd.Series(["KEN", "ZAR", "ROM", "ROM", "ROU"])
+    assert groups.renamed_codes(codes) == {"ROM": "ROU", "ZAR": "COD"}
+    assert groups.renamed_codes(["KEN", "ROU"]) == {}
+
+
 def test_retired_world_bank_aggregates_are_aggregates():
     for code in ("NOC", "OEC", "INX", "CAA", "CSA"):
         assert groups.is_known_aggregate(code), code
