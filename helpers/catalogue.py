@@ -90,6 +90,11 @@ class Series:
         """True for shares bounded to 0-100 by definition."""
         return self.unit_kind == "percent"
 
+    @property
+    def is_flag(self) -> bool:
+        """True for yes/no series (1 = yes, 0 = no)."""
+        return self.unit_kind == "flag"
+
 
 @dataclass(frozen=True)
 class Indicator:

@@ -136,7 +136,8 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     """Check a tidy frame and return it with canonical dtypes.
 
     Rejects duplicate (economy, year, series, creditor) keys, years outside 1960-2100, missing
-    values, more than one unit per series, and percentages (unit_kind "percent") outside 0-100.
+    values, more than one unit per series, percentages (unit_kind "percent") outside 0-100,
+    and yes/no series (unit_kind "flag") holding anything but 0 and 1.
     Creditor columns a frame lacks are added as "" first.
 
     Raises:
@@ -165,6 +166,12 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     out_of_range = frame["series"].isin(pct) & ~frame["value"].between(0, 100)
     if out_of_range.any():
         raise SchemaError(f"percentages outside 0-100:\n{_rows(frame, out_of_range)}")
+    flags = [sid for sid in frame["series"].unique() if sid in known and known[sid].is_flag]
+    not_yes_no = frame["series"].isin(flags) & ~frame["value"].isin([0.0, 1.0])
+    if not_yes_no.any():
+        raise SchemaError(
+            f"yes/no series with values other than 0 and 1:\n{_rows(frame, not_yes_no)}"
+        )
     return coerce(frame)
 
 

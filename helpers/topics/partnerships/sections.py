@@ -44,11 +44,9 @@ def domestic_section(
 ) -> Section:
     """Government revenue (17.1.1) and the share of the budget funded by domestic taxes
     (17.1.2): the spread of latest values, income-group medians, the figure by income group."""
-    series = P.present(obs, list(P.DOMESTIC))
+    series = P.present(obs, P.DOMESTIC)
     if not series:
-        return Section.skipped(
-            missing_note(obs, list(P.DOMESTIC), "The domestic-resources section")
-        )
+        return Section.skipped(missing_note(obs, P.DOMESTIC, "The domestic-resources section"))
     latest = P.latest_values(obs, series, economies)
     spread = P.spread(latest)
     medians = P.group_latest_medians(obs[obs["economy"].isin(economies)], reference, series)

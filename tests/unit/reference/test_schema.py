@@ -55,6 +55,19 @@ def test_open_percent_series_may_exceed_100():
     assert len(schema.validate(frame)) == 2
 
 
+def _flag_frame(values):
+    return _frame(
+        series=["SG_STT_FPOS"] * 2, value=values, unit=["1 = yes, 0 = no"] * 2, source=["unsdg"] * 2
+    )
+
+
+def test_a_yes_no_series_holds_only_0_and_1():
+    assert schema.validate(_flag_frame([0.0, 1.0]))["value"].tolist() == [0.0, 1.0]
+    with pytest.raises(SchemaError, match="yes/no series with values other than 0 and 1") as err:
+        schema.validate(_flag_frame([1.0, 0.5]))
+    assert "0.5" in str(err.value)
+
+
 def test_missing_value_is_rejected():
     with pytest.raises(SchemaError):
         schema.validate(_frame(value=[1.0, None]))
