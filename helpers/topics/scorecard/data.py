@@ -219,7 +219,7 @@ def summarise_trends(own: pd.DataFrame, level: float = 0.95, horizon: int = 5) -
     for sid, grp in own.groupby("series", sort=True):
         entry = catalogue.get(sid)
         data = pd.Series(grp["value"].to_numpy(), index=grp["year"].to_numpy(), name=sid)
-        if entry.unit_kind == FLAG:
+        if entry.is_flag:
             rows.append(_no_trend(sid, data))
             continue
         method = trend_method(entry.unit_kind)
@@ -448,7 +448,7 @@ def assess(
             "target_year": int(tgt["target_year"]),
             "base_from": base,
         }
-        if tgt["direction"] == "none" or entry.unit_kind == FLAG:
+        if tgt["direction"] == "none" or entry.is_flag:
             result = {
                 "category": NOT_ASSESSED,
                 "status": NOT_ASSESSED,

@@ -46,10 +46,9 @@ def coverage(
     ``reason`` says why an indicator is not covered or a gap ("" when covered). States and
     reasons as in the module docstring.
     """
-    held = set(held) - set(data.group_series(targets))  # never the economy's own
-    applicable = set(data.applicable_series(prof, targets, candidates))
     groups = set(data.group_series(targets))
-    applicable -= groups
+    held = set(held) - groups  # never the economy's own
+    applicable = set(data.applicable_series(prof, targets, candidates))  # groups left out
     scope = targets.set_index("series")["applies_to"]
     name = prof["economy_name"]
     rows = []
