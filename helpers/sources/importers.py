@@ -221,16 +221,14 @@ def _prepare_wb_bulk(path: Path, data: bytes, det: Detected) -> FetchResult:
 
 
 def _prepare_country_meta(path: Path, data: bytes) -> FetchResult:
-    meta = wb_bulk.read_country_meta(data, path)
-    text, encoding = wb_bulk.decode(data)
-    as_filed = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    meta = wb_bulk.read_country_meta(data, path)  # codes as filed
     return FetchResult(
         source="worldbank",
         format="wb-country-meta-csv",
         series=[],
         payloads=[Payload(name=path.name, content=data, rows=len(meta))],
         query=_query(path, None),
-        extra={**_extra(path, encoding), **_renamed(as_filed["Country Code"].str.strip())},
+        extra={**_extra(path, wb_bulk.decode(data)[1]), **_renamed(meta["economy"])},
     )
 
 

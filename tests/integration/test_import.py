@@ -217,6 +217,13 @@ def test_country_metadata_parses_to_the_economy_reference(tmp_path, store):
     assert_frame_equal(wb_bulk.parse_wb_country_meta(snap), expected)
 
 
+def test_country_metadata_with_a_retired_code_is_read_as_todays_and_says_so(tmp_path, store):
+    old = META_CSV.replace(b"KEN,", b"ROM,").replace(b"Kenya", b"Romania")
+    (snap,) = imports.import_files([_write(tmp_path, "Metadata_Country.csv", old)], store)
+    assert snap.meta["extra"]["economy_codes_renamed"] == {"ROM": "ROU"}
+    assert "ROU" in set(wb_bulk.parse_wb_country_meta(snap)["economy"])
+
+
 def test_parsers_refuse_a_snapshot_of_another_format(tmp_path, store):
     (snap,) = imports.import_files([_write(tmp_path, "m.csv", META_CSV)], store)
     with pytest.raises(StoreError, match="wb-bulk-csv"):

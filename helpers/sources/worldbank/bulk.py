@@ -267,7 +267,8 @@ def parse_wb_bulk(snapshot: StoredSnapshot) -> pd.DataFrame:
 
 # -- World Bank country metadata -----------------------------------------------------------
 def read_country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
-    """The economy reference rows of a country metadata CSV (columns ``schema.REFERENCE_COLUMNS``).
+    """The economy reference rows of a country metadata CSV (columns ``schema.REFERENCE_COLUMNS``),
+    codes as filed (:func:`parse_wb_country_meta` reads retired ones as today's).
 
     Raises:
         UsageError: naming ``name``, when the file is unreadable, lacks a column, has an
@@ -294,7 +295,7 @@ def read_country_meta(data: bytes, name: Path | str) -> pd.DataFrame:
         raise UsageError(f"{name}: country metadata with no rows")
     return pd.DataFrame(
         {
-            "economy": groups.current_codes(frame["Country Code"]),
+            "economy": frame["Country Code"],
             "economy_name": frame["TableName"],
             "region": frame["Region"].where(frame["Region"] != "", None),
             "income_group": frame["IncomeGroup"].where(frame["IncomeGroup"] != "", None),
@@ -313,7 +314,9 @@ def parse_wb_country_meta(snapshot: StoredSnapshot) -> pd.DataFrame:
     """
     _expect(snapshot, "wb-country-meta-csv")
     frames = [read_country_meta(p.read_bytes(), p) for p in snapshot.files()]
-    return pd.concat(frames, ignore_index=True).drop_duplicates("economy", ignore_index=True)
+    meta = pd.concat(frames, ignore_index=True)
+    meta = meta.assign(economy=groups.current_codes(meta["economy"]))
+    return meta.drop_duplicates("economy", ignore_index=True)
 
 
 def _expect(snapshot: StoredSnapshot, fmt: str) -> None:
