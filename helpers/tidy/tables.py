@@ -33,7 +33,7 @@ import pandas as pd
 
 from helpers import catalogue, paths
 from helpers.errors import OfflineError, StoreError, UsageError
-from helpers.reference import groups, schema
+from helpers.reference import groups, m49, schema
 from helpers.sources.demo import synthetic as demo
 from helpers.sources.oecd import sdmx_csv
 from helpers.sources.unsdg import parse as unsdg
@@ -58,9 +58,6 @@ _PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
 _REFERENCE_PARSERS: dict[str, Callable[[Snapshot], pd.DataFrame]] = {
     "wb-economies-json": pages.parse_economies,
     "wb-country-meta-csv": bulk.parse_wb_country_meta,
-    # UN snapshots add their aggregates (LDC, SIDS, M49_202 ...), never countries.
-    "unsdg-api-json": unsdg.parse_areas,
-    "unsdg-ddf-csv": unsdg.parse_areas,
     "demo-csv": demo.parse_economies,
 }
 
@@ -119,14 +116,19 @@ def _reference(snapshots: list[Snapshot]) -> pd.DataFrame:
 
 
 def _fill_reference(ref: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
-    """Add economies seen in the data but absent from the reference (e.g. OECD-only codes)."""
+    """Add economies seen in the data but absent from the reference (OECD-only codes, the UN's
+    groups and M49 regions), with their source's name; an aggregate is a World Bank or OECD
+    group of ``groups.yaml`` or a UN group (``m49.is_aggregate``). Countries keep the region
+    and income group of the World Bank reference, which a UN or OECD row never overrides."""
     seen = obs[["economy", "economy_name"]].drop_duplicates("economy")
     extra = seen[~seen["economy"].isin(ref["economy"])].copy()
     if extra.empty:
         return ref
     extra["region"] = None
     extra["income_group"] = None
-    extra["is_aggregate"] = extra["economy"].map(groups.is_known_aggregate)
+    extra["is_aggregate"] = extra["economy"].map(
+        lambda code: groups.is_known_aggregate(code) or m49.is_aggregate(code)
+    )
     return pd.concat([ref, extra[schema.REFERENCE_COLUMNS]], ignore_index=True)
 
 

@@ -1,4 +1,4 @@
-"""UN SDG snapshots (API pages or an imported DDF file) -> tidy rows and aggregate reference rows.
+"""UN SDG snapshots (API pages or an imported DDF file) -> tidy rows.
 
 The slice each catalogue series takes, and why, is in :mod:`helpers.sources.unsdg.slices`.
 Each row's vintage names the UN release of its series (recorded at fetch or import time)
@@ -12,7 +12,6 @@ import pandas as pd
 from helpers import catalogue
 from helpers.catalogue import Series
 from helpers.errors import StoreError
-from helpers.reference import m49, schema
 from helpers.sources.payload import StoredSnapshot
 from helpers.sources.unsdg import ddf
 from helpers.sources.unsdg.slices import (
@@ -23,9 +22,6 @@ from helpers.sources.unsdg.slices import (
     long_from_pages,
     tidy_rows,
 )
-
-_CACHE: dict[tuple, pd.DataFrame] = {}
-_CACHE_SIZE = 64
 
 
 # -- snapshots -----------------------------------------------------------------------------
@@ -63,39 +59,10 @@ def long_of(snapshot: StoredSnapshot) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def parse(snapshot: StoredSnapshot) -> pd.DataFrame:
-    """The tidy rows of a UN snapshot (``unsdg-api-json`` or ``unsdg-ddf-csv``)."""
-    # A build reads each snapshot twice (rows, then aggregates for the economy reference);
-    # the cache key includes each payload's size and mtime, so an edited payload is re-read.
-    key = (str(snapshot.path), snapshot.id, tuple(_stat(p) for p in snapshot.files()))
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        members = _members(snapshot)
-        long, names = long_of(snapshot)
-        _CACHE[key], _ = tidy_rows(long, members, _vintages(snapshot, members), snapshot.id, names)
-    return _CACHE[key].copy()
-
-
-def _stat(path) -> tuple:
-    st = path.stat()
-    return (path.name, st.st_size, st.st_mtime_ns)
-
-
-def parse_areas(snapshot: StoredSnapshot) -> pd.DataFrame:
-    """Economy-reference rows for the aggregates in a UN snapshot (WLD, LDC, M49_202 ...).
-
-    Only aggregates: countries get their region and income group from the World Bank
-    reference, which a UN row (which has neither) must not override.
-    """
-    rows = parse(snapshot)
-    aggs = rows[rows["economy"].map(m49.is_aggregate)].drop_duplicates("economy")
-    return pd.DataFrame(
-        {
-            "economy": aggs["economy"].to_numpy(),
-            "economy_name": aggs["economy_name"].to_numpy(),
-            "region": None,
-            "income_group": None,
-            "is_aggregate": True,
-        },
-        columns=schema.REFERENCE_COLUMNS,
-    )
+    """The tidy rows of a UN snapshot (``unsdg-api-json`` or ``unsdg-ddf-csv``). Its groups and
+    regions (LDC, SIDS, M49_202 ...) enter the economy reference from these rows, as
+    aggregates (``helpers.tidy.tables``)."""
+    members = _members(snapshot)
+    long, names = long_of(snapshot)
+    rows, _ = tidy_rows(long, members, _vintages(snapshot, members), snapshot.id, names)
+    return rows
