@@ -282,10 +282,9 @@ def fetch(
     stored = [s for s in series if s.id in held]
     if not stored:
         return None, failures
-    # Read everything now: an ambiguous slice stops the fetch before anything is stored.
+    # Read everything now: an ambiguous slice stops the fetch before anything is stored
+    # (tidy_rows logs the values that are not numbers).
     _, skipped = tidy_rows(long, stored, {}, "")
-    for sid, count in skipped.items():
-        log.warning("%s: %d values that are not numbers will be left out", sid, count)
     return (
         FetchResult(
             source=SOURCE,

@@ -195,7 +195,6 @@ def tidy_rows(
         vintages: series id -> vintage text stamped on its rows.
         names: M49 code -> area name, for files that carry no names (DDF).
     """
-    by_code = members_by_code(series)
     frames, skipped = [], {}
     for s in series:
         codes = {c.upper() for c in (s.code, *s.former_codes)}
@@ -221,7 +220,7 @@ def tidy_rows(
                     "economy": economy.to_numpy(),
                     "economy_name": label.to_numpy(),
                     "year": mine["year"].to_numpy(),
-                    "series": by_code[next(iter(codes))].id,
+                    "series": s.id,
                     "value": mine["value"].to_numpy(),
                     "unit": s.unit,
                     "source": SOURCE,
