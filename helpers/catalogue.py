@@ -124,6 +124,13 @@ class Catalogue:
         return [s.id for s in self.series if source is None or s.source == source]
 
 
+def area_targets(area: str) -> str:
+    """'17.1-17.5' for finance: the targets an area of ``AREAS`` spans."""
+    targets = AREAS[area]
+    first, last = targets[0], targets[-1]
+    return f"17.{first}" if first == last else f"17.{first}-17.{last}"
+
+
 def area_of(indicator: str) -> str:
     """The Goal 17 area ("finance", "technology", ...) of an indicator or target ("17.9.1")."""
     parts = str(indicator).split(".")

@@ -356,13 +356,12 @@ def indicators() -> tuple[list[dict], str | None]:
     entries = {s.id: s for s in cat.series}
     names = {key: str(src.get("name") or key) for key, src in cat.sources.items()}
     out = []
-    for area, targets in catalogue.AREAS.items():
+    for area in catalogue.AREAS:
         rows = table[table["area"] == area]
-        first, last = targets[0], targets[-1]
         out.append(
             {
                 "area": area[:1].upper() + area[1:],
-                "targets": f"17.{first}" if first == last else f"17.{first}-17.{last}",
+                "targets": catalogue.area_targets(area),
                 "indicators": [
                     {
                         "indicator": row.indicator,

@@ -130,8 +130,4 @@ def by_area(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {a: frame[frame["area"] == a].reset_index(drop=True) for a in AREAS}
 
 
-def area_targets(area: str) -> str:
-    """'17.1-17.5' for finance: the targets an area spans."""
-    targets = catalogue.AREAS[area]
-    first, last = targets[0], targets[-1]
-    return f"17.{first}" if first == last else f"17.{first}-17.{last}"
+area_targets = catalogue.area_targets  # '17.1-17.5' for finance
